@@ -1,0 +1,1 @@
+"""Assay: batch evaluation of prompts across many LLMs."""
