@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from assay.domain.models import ChatMessage, Completion, ProviderSpec
+from assay.domain.models import ChatMessage, Completion, EvalSuite, ProviderSpec
+from assay.domain.planning import PlannedCell
+from assay.domain.run_state import CellOutcome, ClaimedCell, Progress, RunPlan
 
 
 class LLMClient(Protocol):
@@ -27,3 +30,49 @@ class Clock(Protocol):
     def monotonic(self) -> float: ...
 
     async def sleep(self, seconds: float) -> None: ...
+
+
+class RunStore(Protocol):
+    """Run state: plans, leased cells, outcomes, the response cache, progress."""
+
+    async def load_plan(self, run_id: uuid.UUID) -> RunPlan: ...
+
+    async def set_status(self, run_id: uuid.UUID, status: str, error: str | None = None) -> None: ...
+
+    async def status(self, run_id: uuid.UUID) -> str: ...
+
+    async def open_chunks(self, run_id: uuid.UUID, provider_position: int) -> list[int]: ...
+
+    async def claim_chunk(
+        self, run_id: uuid.UUID, chunk: int, *, owner: str, lease_s: float
+    ) -> list[ClaimedCell]: ...
+
+    async def renew_leases(self, run_id: uuid.UUID, owner: str, lease_s: float) -> int: ...
+
+    async def release(self, run_id: uuid.UUID, owners: Sequence[str]) -> int: ...
+
+    async def lease_owners(self, run_id: uuid.UUID) -> list[str]: ...
+
+    async def cached(
+        self, workspace_id: uuid.UUID, keys: Sequence[str]
+    ) -> dict[str, Completion]: ...
+
+    async def write_outcomes(
+        self, run_id: uuid.UUID, workspace_id: uuid.UUID, outcomes: Sequence[CellOutcome]
+    ) -> None: ...
+
+    async def cancel(self, run_id: uuid.UUID) -> None: ...
+
+    async def reopen(self, run_id: uuid.UUID, *, retry_errors: bool) -> None: ...
+
+    async def progress(self, run_id: uuid.UUID) -> Progress: ...
+
+
+class RunCreator(Protocol):
+    """Stores a suite and a planned run in one transaction."""
+
+    async def create_run(
+        self, *, workspace_id: uuid.UUID, suite: EvalSuite, suite_name: str, repeats: int,
+        concurrency: int, use_cache: bool, cells: Iterable[PlannedCell], total_cells: int,
+        run_id: uuid.UUID,
+    ) -> uuid.UUID: ...

@@ -1,0 +1,36 @@
+# Two entry points that work on a fresh clone: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export ASSAY_HOME ?= $(CURDIR)/.assay
+
+.PHONY: setup demo test lint bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==25.3
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# Runs the offline demo on the embedded database; exit 100 only means some assertions failed.
+demo: setup
+	mkdir -p $(ASSAY_HOME)
+	$(BIN)/assay run examples/demo/promptfooconfig.yaml -o $(ASSAY_HOME)/demo-results.json \
+	  -o $(ASSAY_HOME)/demo-results.csv; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 100 ]
+
+test: setup
+	$(BIN)/ruff check src services tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check src services tests bench
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python bench/run_bench.py --cases 1000
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
