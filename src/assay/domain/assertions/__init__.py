@@ -1,27 +1,17 @@
-"""Assertions with promptfoo's names and semantics (being built: see issue 2)."""
+"""Assertions with promptfoo's names and semantics.
+
+    validate_assertion(spec, allow_code=...)   refuse an unknown or malformed assertion early
+    grade(specs, output, context, ...)         judge one output; never raises for bad values
+    SUPPORTED_TYPES                            every accepted type name, `not-` forms included
+
+`python` assertions need a CodeRunner (`assay.adapters.python_assertion.run_python_assertion`),
+which only the local CLI wires in.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from assay.domain.assertions.registry import SUPPORTED_TYPES
+from assay.domain.assertions.scoring import CodeRunner, grade
+from assay.domain.assertions.validation import validate_assertion
 
-from assay.domain.models import AssertionSpec, GradingContext, GradingResult
-
-CodeRunner = Callable[[AssertionSpec, str, GradingContext], Any]
-
-
-def validate_assertion(spec: AssertionSpec, *, allow_code: bool) -> None:
-    """Raise AssertionConfigError when `spec` is unknown or malformed."""
-    raise NotImplementedError
-
-
-def grade(
-    specs: Sequence[AssertionSpec],
-    output: str,
-    context: GradingContext,
-    *,
-    threshold: float | None = None,
-    code_runner: CodeRunner | None = None,
-) -> GradingResult:
-    """Judge one output against a case's assertions."""
-    raise NotImplementedError
+__all__ = ["SUPPORTED_TYPES", "CodeRunner", "grade", "validate_assertion"]

@@ -1,0 +1,3 @@
+"""A fixture that fails to import."""
+
+raise ImportError("broken fixture module")
