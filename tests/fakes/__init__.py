@@ -1,0 +1,1 @@
+"""Working fakes of the services Assay talks to."""
