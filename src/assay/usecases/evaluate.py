@@ -73,7 +73,8 @@ class Evaluator:
                 log.info("cell failed", extra={"cell_id": str(cell.id), "model": provider.model,
                                                "error_code": exc.code})
                 return CellOutcome(cell_id=cell.id, state="failed", error=exc.message,
-                                   error_code=exc.code, attempts=max(1, attempts))
+                                   error_code=exc.code,
+                                   attempts=int(exc.details.get("attempts", 1)))
         return CellOutcome(
             cell_id=cell.id, state="done", completion=completion, attempts=attempts,
             grading=self._grade(prepared, completion), cache_key=prepared.cache_key,

@@ -1,0 +1,1 @@
+"""The `assay` command line: commands, terminal progress and result tables."""
