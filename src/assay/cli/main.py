@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
-
 import typer
 from rich.console import Console
 
@@ -34,12 +32,13 @@ def report_error(console: Console, exc: AssayError) -> None:
                       highlight=False)
 
 
-def main(argv: list[str] | None = None) -> Any:
-    """Entry point of the console script."""
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script; always leaves through sys.exit with the run's code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     err = Console(stderr=True)
     try:
-        return app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except AssayError as exc:
         report_error(err, exc)
         sys.exit(EXIT_ERROR)

@@ -1,0 +1,1 @@
+"""PostgreSQL adapters: connections, the embedded server, migrations and the repositories."""
