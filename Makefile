@@ -21,12 +21,12 @@ demo: setup
 	  -o $(ASSAY_HOME)/demo-results.csv; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 100 ]
 
 test: setup
-	$(BIN)/ruff check src services tests bench
+	$(BIN)/ruff check src tests $(wildcard services bench)
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: setup
-	$(BIN)/ruff check src services tests bench
+	$(BIN)/ruff check src tests $(wildcard services bench)
 	$(BIN)/mypy
 
 bench: setup

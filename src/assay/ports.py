@@ -37,7 +37,9 @@ class RunStore(Protocol):
 
     async def load_plan(self, run_id: uuid.UUID) -> RunPlan: ...
 
-    async def set_status(self, run_id: uuid.UUID, status: str, error: str | None = None) -> None: ...
+    async def set_status(
+        self, run_id: uuid.UUID, status: str, error: str | None = None
+    ) -> None: ...
 
     async def status(self, run_id: uuid.UUID) -> str: ...
 
@@ -72,7 +74,15 @@ class RunCreator(Protocol):
     """Stores a suite and a planned run in one transaction."""
 
     async def create_run(
-        self, *, workspace_id: uuid.UUID, suite: EvalSuite, suite_name: str, repeats: int,
-        concurrency: int, use_cache: bool, cells: Iterable[PlannedCell], total_cells: int,
+        self,
+        *,
+        workspace_id: uuid.UUID,
+        suite: EvalSuite,
+        suite_name: str,
+        repeats: int,
+        concurrency: int,
+        use_cache: bool,
+        cells: Iterable[PlannedCell],
+        total_cells: int,
         run_id: uuid.UUID,
     ) -> uuid.UUID: ...

@@ -19,25 +19,51 @@ def assay_env(database_url: str, base_url: str | None = None, **extra: str) -> d
     return env
 
 
-def assay(*args: str | Path, env: dict[str, str], cwd: Path,
-          timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assay.cli.main", *map(str, args)], env=env,
-                          cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
+def assay(
+    *args: str | Path, env: dict[str, str], cwd: Path, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "assay.cli.main", *map(str, args)],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def assay_popen(*args: str | Path, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "assay.cli.main", *map(str, args)], env=env,
-                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "assay.cli.main", *map(str, args)],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
-def write_config(directory: Path, *, cases: int = 4, expect: str = "word",
-                 providers: list[Any] | None = None, extra_tests: list[Any] | None = None) -> Path:
+def write_config(
+    directory: Path,
+    *,
+    cases: int = 4,
+    expect: str = "word",
+    providers: list[Any] | None = None,
+    extra_tests: list[Any] | None = None,
+) -> Path:
     config = {
         "description": "cli test",
         "prompts": ["Say {{ word }}"],
         "providers": providers or ["openrouter:fake/model"],
-        "tests": [{"description": f"case {i}", "vars": {"word": f"word{i}"},
-                   "assert": [{"type": "contains", "value": expect}]} for i in range(cases)]
+        "tests": [
+            {
+                "description": f"case {i}",
+                "vars": {"word": f"word{i}"},
+                "assert": [{"type": "contains", "value": expect}],
+            }
+            for i in range(cases)
+        ]
         + (extra_tests or []),
     }
     path = directory / "promptfooconfig.yaml"

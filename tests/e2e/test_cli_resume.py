@@ -26,8 +26,9 @@ def _count(database_url: str, sql: str, *args: object) -> int:
 def _start_and_stop(database_url: str, tmp_path: Path, base_url: str, sig: int) -> str:
     config = write_config(tmp_path, cases=CELLS)
     env = assay_env(database_url, base_url)
-    proc = assay_popen("run", config, "-j", str(CONCURRENCY), "--no-progress", env=env,
-                       cwd=tmp_path)
+    proc = assay_popen(
+        "run", config, "-j", str(CONCURRENCY), "--no-progress", env=env, cwd=tmp_path
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if _count(database_url, "select count(*) from results") >= 10:
@@ -43,21 +44,38 @@ def _start_and_stop(database_url: str, tmp_path: Path, base_url: str, sig: int) 
 def _resume_and_check(database_url: str, tmp_path: Path, base_url: str, run_id: str) -> None:
     done_before = _count(database_url, "select count(*) from results where run_id = %s", run_id)
     assert 0 < done_before < CELLS
-    result = assay("run", "--resume", run_id, "--no-progress",
-                   env=assay_env(database_url, base_url), cwd=tmp_path)
+    result = assay(
+        "run",
+        "--resume",
+        run_id,
+        "--no-progress",
+        env=assay_env(database_url, base_url),
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert _count(database_url, "select count(*) from results where run_id = %s", run_id) == CELLS
-    assert _count(database_url, "select count(*) from cells where run_id = %s and state <> "
-                  "'done'", run_id) == 0
-    assert _count(database_url, "select count(*) from runs where id = %s and status = "
-                  "'completed'", run_id) == 1
+    assert (
+        _count(
+            database_url, "select count(*) from cells where run_id = %s and state <> 'done'", run_id
+        )
+        == 0
+    )
+    assert (
+        _count(
+            database_url, "select count(*) from runs where id = %s and status = 'completed'", run_id
+        )
+        == 1
+    )
 
 
 def test_killed_run_resumes_with_one_result_per_cell(database_url: str, tmp_path: Path) -> None:
     with FakeOpenRouter(latency_ms=40) as fake:
         run_id = _start_and_stop(database_url, tmp_path, fake.base_url, signal.SIGKILL)
-        leased = _count(database_url, "select count(*) from cells where run_id = %s and "
-                        "state = 'leased'", run_id)
+        leased = _count(
+            database_url,
+            "select count(*) from cells where run_id = %s and state = 'leased'",
+            run_id,
+        )
         assert leased > 0  # the kill left live leases behind
         _resume_and_check(database_url, tmp_path, fake.base_url, run_id)
         # only calls in flight at the kill can have been paid twice
@@ -67,9 +85,21 @@ def test_killed_run_resumes_with_one_result_per_cell(database_url: str, tmp_path
 def test_ctrl_c_stops_cleanly_and_resumes(database_url: str, tmp_path: Path) -> None:
     with FakeOpenRouter(latency_ms=40) as fake:
         run_id = _start_and_stop(database_url, tmp_path, fake.base_url, signal.SIGINT)
-        assert _count(database_url, "select count(*) from cells where run_id = %s and "
-                      "state = 'leased'", run_id) == 0
-        assert _count(database_url, "select count(*) from runs where id = %s and "
-                      "status = 'cancelled'", run_id) == 1
+        assert (
+            _count(
+                database_url,
+                "select count(*) from cells where run_id = %s and state = 'leased'",
+                run_id,
+            )
+            == 0
+        )
+        assert (
+            _count(
+                database_url,
+                "select count(*) from runs where id = %s and status = 'cancelled'",
+                run_id,
+            )
+            == 1
+        )
         _resume_and_check(database_url, tmp_path, fake.base_url, run_id)
         assert fake.stats.calls <= CELLS + CONCURRENCY

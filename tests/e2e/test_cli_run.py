@@ -15,8 +15,14 @@ def test_all_passing_run_exits_0_and_writes_every_format(database_url: str, tmp_
     with FakeOpenRouter() as fake:
         config = write_config(tmp_path, cases=4)
         outs = [tmp_path / f"out.{ext}" for ext in ("json", "jsonl", "csv", "xml")]
-        result = assay("run", config, "--no-progress", *sum((["-o", o] for o in outs), []),
-                       env=assay_env(database_url, fake.base_url), cwd=tmp_path)
+        result = assay(
+            "run",
+            config,
+            "--no-progress",
+            *[arg for o in outs for arg in ("-o", o)],
+            env=assay_env(database_url, fake.base_url),
+            cwd=tmp_path,
+        )
     assert result.returncode == 0, result.stderr + result.stdout
     doc = json.loads(outs[0].read_text())
     assert len(doc["results"]) == 4 and all(r["passed"] for r in doc["results"])
@@ -31,18 +37,25 @@ def test_all_passing_run_exits_0_and_writes_every_format(database_url: str, tmp_
 
 def test_some_failing_assertions_exit_100(database_url: str, tmp_path: Path) -> None:
     with FakeOpenRouter() as fake:
-        config = write_config(tmp_path, cases=3, extra_tests=[
-            {"vars": {"word": "x"}, "assert": [{"type": "equals", "value": "something else"}]}])
-        result = assay("run", config, "--no-progress",
-                       env=assay_env(database_url, fake.base_url), cwd=tmp_path)
+        config = write_config(
+            tmp_path,
+            cases=3,
+            extra_tests=[
+                {"vars": {"word": "x"}, "assert": [{"type": "equals", "value": "something else"}]}
+            ],
+        )
+        result = assay(
+            "run", config, "--no-progress", env=assay_env(database_url, fake.base_url), cwd=tmp_path
+        )
     assert result.returncode == 100, result.stderr + result.stdout
 
 
 def test_provider_errors_count_as_failures(database_url: str, tmp_path: Path) -> None:
     with FakeOpenRouter(status_by_model={"fake/model": 401}) as fake:
         config = write_config(tmp_path, cases=2)
-        result = assay("run", config, "--no-progress",
-                       env=assay_env(database_url, fake.base_url), cwd=tmp_path)
+        result = assay(
+            "run", config, "--no-progress", env=assay_env(database_url, fake.base_url), cwd=tmp_path
+        )
     assert result.returncode == 100
 
 
@@ -69,16 +82,26 @@ def test_resume_of_unknown_run_is_a_clear_error(database_url: str, tmp_path: Pat
     env = assay_env(database_url)
     not_uuid = assay("run", "--resume", "abc", env=env, cwd=tmp_path)
     assert not_uuid.returncode == 1 and "abc" in not_uuid.stderr
-    unknown = assay("run", "--resume", "00000000-0000-4000-8000-000000000009", env=env,
-                    cwd=tmp_path)
+    unknown = assay(
+        "run", "--resume", "00000000-0000-4000-8000-000000000009", env=env, cwd=tmp_path
+    )
     assert unknown.returncode == 1 and "not found" in unknown.stderr
 
 
 def test_repeat_multiplies_cells(database_url: str, tmp_path: Path) -> None:
     config = write_config(tmp_path, cases=2, providers=["local:echo", "local:upper"])
     out = tmp_path / "r.jsonl"
-    result = assay("run", config, "--repeat", "3", "-o", out, "--no-progress",
-                   env=assay_env(database_url), cwd=tmp_path)
+    result = assay(
+        "run",
+        config,
+        "--repeat",
+        "3",
+        "-o",
+        out,
+        "--no-progress",
+        env=assay_env(database_url),
+        cwd=tmp_path,
+    )
     assert result.returncode in (0, 100), result.stderr
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(records) == 12 and {r["repeat"] for r in records} == {0, 1, 2}

@@ -23,20 +23,38 @@ FAST_POLICY = CallPolicy(max_attempts=10, base_delay=0.01, max_delay=0.2, deadli
 
 
 def provider(model: str, base_url: str, **params: Any) -> ProviderSpec:
-    return ProviderSpec(id=f"openrouter:{model}", label=model, kind="openrouter", model=model,
-                        base_url=base_url, api_key_env="FAKE_OPENROUTER_KEY", params=params)
+    return ProviderSpec(
+        id=f"openrouter:{model}",
+        label=model,
+        kind="openrouter",
+        model=model,
+        base_url=base_url,
+        api_key_env="FAKE_OPENROUTER_KEY",
+        params=params,
+    )
 
 
-def suite(base_url: str, *, cases: int = 10, models: tuple[str, ...] = ("fake/model",),
-          template: str = "Say {{ word }}", expect: str = "word") -> EvalSuite:
+def suite(
+    base_url: str,
+    *,
+    cases: int = 10,
+    models: tuple[str, ...] = ("fake/model",),
+    template: str = "Say {{ word }}",
+    expect: str = "word",
+) -> EvalSuite:
     tests = tuple(
-        TestCase(description=f"case {i}", vars={"word": f"word{i}"},
-                 assertions=(AssertionSpec(type="contains", value=expect),))
+        TestCase(
+            description=f"case {i}",
+            vars={"word": f"word{i}"},
+            assertions=(AssertionSpec(type="contains", value=expect),),
+        )
         for i in range(cases)
     )
     return EvalSuite(
-        description="engine test", prompts=(PromptTemplate(label="p1", text=template),),
-        providers=tuple(provider(m, base_url) for m in models), tests=tests,
+        description="engine test",
+        prompts=(PromptTemplate(label="p1", text=template),),
+        providers=tuple(provider(m, base_url) for m in models),
+        tests=tests,
         source=f"/virtual/{uuid.uuid4().hex}.yaml",
     )
 
@@ -61,8 +79,9 @@ async def engine(database_url: str) -> AsyncIterator[Engine]:
 
 
 def options(concurrency: int = 8, chunk_size: int = 5) -> LocalRunOptions:
-    return LocalRunOptions(concurrency=concurrency, chunk_size=chunk_size, poll_s=0.05,
-                           policy=FAST_POLICY)
+    return LocalRunOptions(
+        concurrency=concurrency, chunk_size=chunk_size, poll_s=0.05, policy=FAST_POLICY
+    )
 
 
 def rows(database_url: str, sql: str, *args: Any) -> list[tuple[Any, ...]]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from integration.engine_support import engine, options, rows, suite
-from fakes.openrouter import FakeOpenRouter
 
-from assay.usecases.chunks import process_chunk
 from assay.usecases.calling import ModelLane
+from assay.usecases.chunks import process_chunk
 from assay.usecases.evaluate import Evaluator
 from assay.usecases.runs import create_run
+from fakes.openrouter import FakeOpenRouter
+from integration.engine_support import engine, options, rows, suite
 
 
 @pytest.fixture(autouse=True)
@@ -30,18 +30,28 @@ async def test_clean_run_stores_one_passing_result_per_cell(database_url: str) -
         assert set(fake.stats.calls_by_request.values()) == {1}
     (status,) = rows(database_url, "select status from runs where id = %s", run_id)[0]
     assert status == "completed"
-    results = rows(database_url, "select passed, cost, prompt_tokens, output from results "
-                   "where run_id = %s", run_id)
+    results = rows(
+        database_url,
+        "select passed, cost, prompt_tokens, output from results where run_id = %s",
+        run_id,
+    )
     assert len(results) == 24
-    assert all(r[0] is True and r[1] > 0 and r[2] > 0 and r[3].startswith("Say word")
-               for r in results)
+    assert all(
+        r[0] is True and r[1] > 0 and r[2] > 0 and r[3].startswith("Say word") for r in results
+    )
 
 
 async def test_storms_of_429_5xx_and_errors_in_200_end_with_every_cell_done(
     database_url: str,
 ) -> None:
-    with FakeOpenRouter(latency_ms=5, fail_rate_429=0.2, retry_after_s=0.02,
-                        fail_rate_5xx=0.2, fail_rate_error_in_200=0.1, seed=7) as fake:
+    with FakeOpenRouter(
+        latency_ms=5,
+        fail_rate_429=0.2,
+        retry_after_s=0.02,
+        fail_rate_5xx=0.2,
+        fail_rate_error_in_200=0.1,
+        seed=7,
+    ) as fake:
         s = suite(fake.base_url, cases=40)
         async with engine(database_url) as e:
             run_id = await create_run(e.store, s, chunk_size=10)
@@ -93,9 +103,16 @@ async def test_a_chunk_processed_twice_writes_one_result_and_makes_one_call(
 
             async def deliver(owner: str) -> None:
                 evaluator = Evaluator(plan=plan, llm=e.runner.llm)
-                await process_chunk(store=e.store, evaluator=evaluator,
-                                    lane=ModelLane(concurrency=4), run_id=run_id, chunk=0,
-                                    owner=owner, lease_s=30, emit=outcomes.append)
+                await process_chunk(
+                    store=e.store,
+                    evaluator=evaluator,
+                    lane=ModelLane(concurrency=4),
+                    run_id=run_id,
+                    chunk=0,
+                    owner=owner,
+                    lease_s=30,
+                    emit=outcomes.append,
+                )
 
             await asyncio.gather(deliver("worker-a"), deliver("worker-b"))  # concurrent duplicate
             await e.store.write_outcomes(run_id, plan.workspace_id, outcomes)  # type: ignore[arg-type]

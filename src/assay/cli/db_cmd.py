@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
+from assay.adapters.postgres.database import resolve_conninfo
 from assay.adapters.postgres.embedded import stop_embedded
 from assay.adapters.postgres.migrations import migrate as apply_migrations
-from assay.adapters.postgres.database import resolve_conninfo
 from assay.settings import load_settings
 
 app = typer.Typer(help="Database commands.", no_args_is_help=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+
 import typer
 from rich.console import Console
 
@@ -11,7 +12,10 @@ from assay.cli import db_cmd, run_cmd
 from assay.domain.errors import AssayError
 
 app = typer.Typer(
-    name="assay", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    name="assay",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
     help="Batch evaluation of prompts across many LLMs.",
 )
 app.command("run", help="Evaluate every case × prompt × model of a promptfoo-style config.")(
@@ -28,8 +32,9 @@ def report_error(console: Console, exc: AssayError) -> None:
     console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
     for item in exc.details.get("errors", [])[:50]:
         where = ", ".join(f"{k} {item[k]}" for k in ("file", "line", "column") if item.get(k))
-        console.print(f"  - {where + ': ' if where else ''}{item.get('message', item)}",
-                      highlight=False)
+        console.print(
+            f"  - {where + ': ' if where else ''}{item.get('message', item)}", highlight=False
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

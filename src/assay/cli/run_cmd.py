@@ -28,17 +28,29 @@ EXIT_SOME_FAILED = 100
 
 
 def run(
-    config: Annotated[Path | None, typer.Argument(help="promptfoo-style YAML or JSON config.")] = None,
-    concurrency: Annotated[int, typer.Option("-j", "--concurrency", min=1, max=1000,
-                                             help="Calls in flight per model.")] = 10,
-    output: Annotated[list[Path] | None, typer.Option(
-        "-o", "--output", help="Write results: .json, .jsonl, .csv or JUnit .xml.")] = None,
+    config: Annotated[
+        Path | None, typer.Argument(help="promptfoo-style YAML or JSON config.")
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option("-j", "--concurrency", min=1, max=1000, help="Calls in flight per model.")
+    ] = 10,
+    output: Annotated[
+        list[Path] | None,
+        typer.Option("-o", "--output", help="Write results: .json, .jsonl, .csv or JUnit .xml."),
+    ] = None,
     repeat: Annotated[int, typer.Option("--repeat", min=1, max=1000)] = 1,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")] = False,
-    resume: Annotated[str | None, typer.Option("--resume", metavar="RUN_ID",
-                                               help="Finish an interrupted run.")] = None,
-    retry_errors: Annotated[bool, typer.Option(
-        "--retry-errors", help="With --resume: call again the cells that ended in an error.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Bypass the response cache.")
+    ] = False,
+    resume: Annotated[
+        str | None, typer.Option("--resume", metavar="RUN_ID", help="Finish an interrupted run.")
+    ] = None,
+    retry_errors: Annotated[
+        bool,
+        typer.Option(
+            "--retry-errors", help="With --resume: call again the cells that ended in an error."
+        ),
+    ] = False,
     no_progress: Annotated[bool, typer.Option("--no-progress")] = False,
 ) -> None:
     """Evaluate every case × prompt × model; exit 0 if all pass, 100 if some fail, 1 on error."""
@@ -49,21 +61,38 @@ def run(
     settings = load_settings()
     conninfo = wiring.database(settings)
     started = time.monotonic()
-    run_id, final = asyncio.run(_execute(
-        conninfo, suite, resume=resume, retry_errors=retry_errors, concurrency=concurrency,
-        repeat=repeat, use_cache=not no_cache, progress=not no_progress, console=console))
+    run_id, final = asyncio.run(
+        _execute(
+            conninfo,
+            suite,
+            resume=resume,
+            retry_errors=retry_errors,
+            concurrency=concurrency,
+            repeat=repeat,
+            use_cache=not no_cache,
+            progress=not no_progress,
+            console=console,
+        )
+    )
     reports = wiring.reports(conninfo)
     summary = reports.summary(run_id)
     console.print(summary_table(summary))
     meta = _meta(run_id, suite, summary, final, time.monotonic() - started)
     for path in outputs:
-        writer_for(path).write(path, records=reports.iter_results(run_id), summary=summary,
-                               meta=meta)
+        writer_for(path).write(
+            path, records=reports.iter_results(run_id), summary=summary, meta=meta
+        )
     all_passed = final.pending + final.leased == 0 and all(
-        row.failed == 0 and row.errors == 0 for row in summary)
+        row.failed == 0 and row.errors == 0 for row in summary
+    )
     code = 0 if all_passed else EXIT_SOME_FAILED
-    print_run_footer(console, run_id=str(run_id), outputs=outputs,
-                     db_hint=_db_hint(settings.database_url, settings.assay_home), exit_code=code)
+    print_run_footer(
+        console,
+        run_id=str(run_id),
+        outputs=outputs,
+        db_hint=_db_hint(settings.database_url, settings.assay_home),
+        exit_code=code,
+    )
     raise typer.Exit(code)
 
 
@@ -81,22 +110,33 @@ def _load(config: Path | None, resume: str | None) -> EvalSuite | None:
 
 
 async def _execute(
-    conninfo: str, suite: EvalSuite | None, *, resume: str | None, retry_errors: bool,
-    concurrency: int, repeat: int, use_cache: bool, progress: bool, console: Console,
+    conninfo: str,
+    suite: EvalSuite | None,
+    *,
+    resume: str | None,
+    retry_errors: bool,
+    concurrency: int,
+    repeat: int,
+    use_cache: bool,
+    progress: bool,
+    console: Console,
 ) -> tuple[uuid.UUID, Progress]:
-    async with wiring.local_engine(conninfo, concurrency=concurrency,
-                                   code_runner=run_python_assertion) as engine:
+    async with wiring.local_engine(
+        conninfo, concurrency=concurrency, code_runner=run_python_assertion
+    ) as engine:
         if resume is not None:
             run_id = uuid.UUID(resume)
             await engine.store.load_plan(run_id)
             await engine.store.reopen(run_id, retry_errors=retry_errors)
         else:
             assert suite is not None
-            run_id = await create_run(engine.store, suite, repeats=repeat,
-                                      concurrency=concurrency, use_cache=use_cache)
+            run_id = await create_run(
+                engine.store, suite, repeats=repeat, concurrency=concurrency, use_cache=use_cache
+            )
         console.print(f"run [bold]{run_id}[/]", highlight=False)
         options = LocalRunOptions(concurrency=concurrency)
         with RunProgress(console=console, enabled=progress) as bar:
+
             def show(p: Progress) -> None:
                 bar.update(done=p.finished, failed=p.failed, total=p.total, cost=p.cost)
 
@@ -104,15 +144,25 @@ async def _execute(
         return run_id, final
 
 
-def _meta(run_id: uuid.UUID, suite: EvalSuite | None, summary: list[SummaryRow],
-          final: Progress, duration: float) -> RunMeta:
+def _meta(
+    run_id: uuid.UUID,
+    suite: EvalSuite | None,
+    summary: list[SummaryRow],
+    final: Progress,
+    duration: float,
+) -> RunMeta:
     return RunMeta(
-        run_id=str(run_id), description=suite.description if suite else None,
-        created_at=datetime.now(UTC), source=suite.source if suite else None,
+        run_id=str(run_id),
+        description=suite.description if suite else None,
+        created_at=datetime.now(UTC),
+        source=suite.source if suite else None,
         status="completed" if final.pending + final.leased == 0 else "incomplete",
-        cells=final.total, passed=sum(r.passed for r in summary),
-        failed=sum(r.failed for r in summary), errors=sum(r.errors for r in summary),
-        duration_s=duration, cost=sum(r.cost for r in summary),
+        cells=final.total,
+        passed=sum(r.passed for r in summary),
+        failed=sum(r.failed for r in summary),
+        errors=sum(r.errors for r in summary),
+        duration_s=duration,
+        cost=sum(r.cost for r in summary),
     )
 
 

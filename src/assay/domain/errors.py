@@ -1,18 +1,18 @@
 """The one error tree of Assay.
 
-    AssayError
-    ├── ConfigError            a config file, CSV or JSONL import is malformed (names file, line, field)
-    ├── TemplateError          a prompt template does not parse or render (names the variable and case)
-    ├── AssertionConfigError   an assertion is unknown or its value is malformed
-    ├── NotFound               a thing the caller named does not exist (or is not theirs)
-    ├── Conflict               the change clashes with stored state
-    ├── InvalidInput           a request or argument is malformed
-    ├── Forbidden              the caller may not do this
-    ├── StorageError           the database failed or is unreachable
-    └── ProviderError          a model call failed
-        ├── RateLimited        429: retry after `retry_after` seconds
-        ├── TransientError     408, 5xx, network trouble, an error inside a 200: worth retrying
-        └── PermanentError     400, 401, 402, 403 and the like: retrying will not help
+AssayError
+├── ConfigError            a config file, CSV or JSONL import is malformed (names file, line, field)
+├── TemplateError          a prompt template does not parse or render (names the variable and case)
+├── AssertionConfigError   an assertion is unknown or its value is malformed
+├── NotFound               a thing the caller named does not exist (or is not theirs)
+├── Conflict               the change clashes with stored state
+├── InvalidInput           a request or argument is malformed
+├── Forbidden              the caller may not do this
+├── StorageError           the database failed or is unreachable
+└── ProviderError          a model call failed
+    ├── RateLimited        429: retry after `retry_after` seconds
+    ├── TransientError     408, 5xx, network trouble, an error inside a 200: worth retrying
+    └── PermanentError     400, 401, 402, 403 and the like: retrying will not help
 """
 
 from __future__ import annotations

@@ -100,7 +100,12 @@ class ProviderSpec(Frozen):
 
     def cache_identity(self) -> dict[str, Any]:
         """What makes two calls the same call, for the response cache."""
-        return {"kind": self.kind, "model": self.model, "base_url": self.base_url, "params": self.params}
+        return {
+            "kind": self.kind,
+            "model": self.model,
+            "base_url": self.base_url,
+            "params": self.params,
+        }
 
 
 class EvalSuite(Frozen):

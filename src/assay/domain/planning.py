@@ -57,7 +57,11 @@ def plan_cells(
                         in_chunk = 0
                     yield PlannedCell(
                         cell_id(run_id, case, prompt, provider, repeat),
-                        chunk, case, prompt, provider, repeat,
+                        chunk,
+                        case,
+                        prompt,
+                        provider,
+                        repeat,
                     )
                     in_chunk += 1
         if in_chunk:

@@ -22,8 +22,15 @@ class ChunkReport:
 
 
 async def process_chunk(
-    *, store: RunStore, evaluator: Evaluator, lane: ModelLane, run_id: uuid.UUID, chunk: int,
-    owner: str, lease_s: float, emit: Callable[[CellOutcome], None],
+    *,
+    store: RunStore,
+    evaluator: Evaluator,
+    lane: ModelLane,
+    run_id: uuid.UUID,
+    chunk: int,
+    owner: str,
+    lease_s: float,
+    emit: Callable[[CellOutcome], None],
 ) -> ChunkReport:
     """Claim the chunk's open cells, answer cached ones from the cache, call the rest."""
     cells = await store.claim_chunk(run_id, chunk, owner=owner, lease_s=lease_s)

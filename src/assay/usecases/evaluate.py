@@ -59,8 +59,13 @@ class Evaluator:
         cell = prepared.cell
         provider = self.plan.providers[cell.provider_position]
         if prepared.error is not None:
-            return CellOutcome(cell_id=cell.id, state="failed", error=prepared.error.message,
-                               error_code=prepared.error.code, attempts=0)
+            return CellOutcome(
+                cell_id=cell.id,
+                state="failed",
+                error=prepared.error.message,
+                error_code=prepared.error.code,
+                attempts=0,
+            )
         attempts, completion = 0, cached
         if completion is None:
             if self.stopped.is_set():
@@ -70,28 +75,50 @@ class Evaluator:
                     lambda: self.llm.complete(provider, prepared.messages)
                 )
             except ProviderError as exc:
-                log.info("cell failed", extra={"cell_id": str(cell.id), "model": provider.model,
-                                               "error_code": exc.code})
-                return CellOutcome(cell_id=cell.id, state="failed", error=exc.message,
-                                   error_code=exc.code,
-                                   attempts=int(exc.details.get("attempts", 1)))
+                log.info(
+                    "cell failed",
+                    extra={
+                        "cell_id": str(cell.id),
+                        "model": provider.model,
+                        "error_code": exc.code,
+                    },
+                )
+                return CellOutcome(
+                    cell_id=cell.id,
+                    state="failed",
+                    error=exc.message,
+                    error_code=exc.code,
+                    attempts=int(exc.details.get("attempts", 1)),
+                )
         return CellOutcome(
-            cell_id=cell.id, state="done", completion=completion, attempts=attempts,
-            grading=self._grade(prepared, completion), cache_key=prepared.cache_key,
+            cell_id=cell.id,
+            state="done",
+            completion=completion,
+            attempts=attempts,
+            grading=self._grade(prepared, completion),
+            cache_key=prepared.cache_key,
             cache_model=provider.model,
         )
 
     def _grade(self, prepared: Prepared, completion: Completion) -> GradingResult:
         cell = prepared.cell
         context = GradingContext(
-            vars=cell.case.vars, prompt=prompt_text(prepared.messages),
-            latency_ms=completion.latency_ms, cost=completion.usage.cost,
+            vars=cell.case.vars,
+            prompt=prompt_text(prepared.messages),
+            latency_ms=completion.latency_ms,
+            cost=completion.usage.cost,
             provider=self.plan.providers[cell.provider_position].label,
-            description=cell.case.description, allow_code=self.code_runner is not None,
+            description=cell.case.description,
+            allow_code=self.code_runner is not None,
         )
         try:
-            return grade(cell.case.assertions, completion.text, context,
-                         threshold=cell.case.threshold, code_runner=self.code_runner)
+            return grade(
+                cell.case.assertions,
+                completion.text,
+                context,
+                threshold=cell.case.threshold,
+                code_runner=self.code_runner,
+            )
         except Exception as exc:  # a grading bug must cost one cell, not the whole run
             log.exception("grading failed", extra={"cell_id": str(cell.id)})
             return GradingResult(passed=False, score=0.0, reason=f"grading failed: {exc}")
@@ -103,8 +130,11 @@ def _case_label(cell: ClaimedCell) -> str:
 
 
 async def evaluate_all(
-    evaluator: Evaluator, prepared: Sequence[Prepared], lane: ModelLane,
-    cached: dict[str, Completion], emit: Callable[[CellOutcome], None],
+    evaluator: Evaluator,
+    prepared: Sequence[Prepared],
+    lane: ModelLane,
+    cached: dict[str, Completion],
+    emit: Callable[[CellOutcome], None],
 ) -> int:
     """Evaluate cells concurrently (the lane bounds the calls); returns how many ended."""
     ended = 0

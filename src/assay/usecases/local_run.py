@@ -8,7 +8,7 @@ import logging
 import math
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assay.domain.assertions import CodeRunner
 from assay.domain.run_state import Progress
@@ -30,7 +30,7 @@ class LocalRunOptions:
     chunk_size: int = 100
     lease_s: float = 60.0
     poll_s: float = 0.5
-    policy: CallPolicy = CallPolicy()
+    policy: CallPolicy = field(default_factory=CallPolicy)
 
 
 @dataclass
@@ -43,7 +43,9 @@ class LocalRunner:
     code_runner: CodeRunner | None = None
 
     async def execute(
-        self, run_id: uuid.UUID, options: LocalRunOptions,
+        self,
+        run_id: uuid.UUID,
+        options: LocalRunOptions,
         on_progress: Callable[[Progress], None] | None = None,
     ) -> Progress:
         """Run every open cell; returns the final progress. Cancel the task to stop cleanly."""
@@ -52,20 +54,30 @@ class LocalRunner:
         dead = [o for o in await self.store.lease_owners(run_id) if is_dead_local_owner(o)]
         if dead:
             released = await self.store.release(run_id, dead)
-            log.info("released leases of dead processes", extra={"run_id": str(run_id),
-                                                                 "cells": released})
+            log.info(
+                "released leases of dead processes",
+                extra={"run_id": str(run_id), "cells": released},
+            )
         await self.store.set_status(run_id, "running")
         evaluator = Evaluator(plan=plan, llm=self.llm, code_runner=self.code_runner)
-        lanes = [ModelLane(concurrency=options.concurrency, policy=options.policy,
-                           clock=self.clock) for _ in plan.providers]
+        lanes = [
+            ModelLane(concurrency=options.concurrency, policy=options.policy, clock=self.clock)
+            for _ in plan.providers
+        ]
         slots = max(2, math.ceil(2 * options.concurrency / options.chunk_size))
         try:
             async with OutcomeSink(self.store, run_id, plan.workspace_id) as sink:
-                drivers = [asyncio.create_task(self._drive(
-                    evaluator, lanes[pos], run_id, pos, owner, options, slots, sink.add))
-                    for pos in range(len(plan.providers))]
-                watch = asyncio.create_task(self._watch(
-                    run_id, owner, options, evaluator, drivers, on_progress))
+                drivers = [
+                    asyncio.create_task(
+                        self._drive(
+                            evaluator, lanes[pos], run_id, pos, owner, options, slots, sink.add
+                        )
+                    )
+                    for pos in range(len(plan.providers))
+                ]
+                watch = asyncio.create_task(
+                    self._watch(run_id, owner, options, evaluator, drivers, on_progress)
+                )
                 try:
                     await asyncio.gather(*drivers, return_exceptions=False)
                 except asyncio.CancelledError:
@@ -80,7 +92,9 @@ class LocalRunner:
             await asyncio.shield(self._stop(run_id, owner, "cancelled", "interrupted"))
             raise
         except Exception as exc:
-            await asyncio.shield(self._stop(run_id, owner, "failed", f"{type(exc).__name__}: {exc}"))
+            await asyncio.shield(
+                self._stop(run_id, owner, "failed", f"{type(exc).__name__}: {exc}")
+            )
             raise
         await self.store.release(run_id, [owner])
         final = await self.store.progress(run_id)
@@ -93,8 +107,15 @@ class LocalRunner:
         return final
 
     async def _drive(
-        self, evaluator: Evaluator, lane: ModelLane, run_id: uuid.UUID, pos: int, owner: str,
-        options: LocalRunOptions, slots: int, emit: Callable[..., None],
+        self,
+        evaluator: Evaluator,
+        lane: ModelLane,
+        run_id: uuid.UUID,
+        pos: int,
+        owner: str,
+        options: LocalRunOptions,
+        slots: int,
+        emit: Callable[..., None],
     ) -> None:
         gate = asyncio.Semaphore(slots)
 
@@ -102,9 +123,16 @@ class LocalRunner:
             async with gate:
                 if evaluator.stopped.is_set():
                     return
-                await process_chunk(store=self.store, evaluator=evaluator, lane=lane,
-                                    run_id=run_id, chunk=chunk, owner=owner,
-                                    lease_s=options.lease_s, emit=emit)
+                await process_chunk(
+                    store=self.store,
+                    evaluator=evaluator,
+                    lane=lane,
+                    run_id=run_id,
+                    chunk=chunk,
+                    owner=owner,
+                    lease_s=options.lease_s,
+                    emit=emit,
+                )
 
         chunks = await self.store.open_chunks(run_id, pos)
         async with asyncio.TaskGroup() as group:
@@ -112,8 +140,13 @@ class LocalRunner:
                 group.create_task(one(chunk))
 
     async def _watch(
-        self, run_id: uuid.UUID, owner: str, options: LocalRunOptions, evaluator: Evaluator,
-        drivers: list[asyncio.Task[None]], on_progress: Callable[[Progress], None] | None,
+        self,
+        run_id: uuid.UUID,
+        owner: str,
+        options: LocalRunOptions,
+        evaluator: Evaluator,
+        drivers: list[asyncio.Task[None]],
+        on_progress: Callable[[Progress], None] | None,
     ) -> None:
         """Report progress, keep leases alive, and stop at once when the run is cancelled."""
         last_renew = self.clock.monotonic()

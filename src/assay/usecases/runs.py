@@ -21,8 +21,13 @@ def suite_name(suite: EvalSuite) -> str:
 
 
 async def create_run(
-    store: RunCreator, suite: EvalSuite, *, repeats: int = 1, concurrency: int = 10,
-    use_cache: bool = True, chunk_size: int = 100,
+    store: RunCreator,
+    suite: EvalSuite,
+    *,
+    repeats: int = 1,
+    concurrency: int = 10,
+    use_cache: bool = True,
+    chunk_size: int = 100,
     workspace_id: uuid.UUID = LOCAL_WORKSPACE_ID,
 ) -> uuid.UUID:
     """Store the suite and a new run with one pending cell per case × prompt × model × repeat."""
@@ -31,13 +36,22 @@ async def create_run(
     if concurrency < 1:
         raise InvalidInput("concurrency must be at least 1", details={"concurrency": concurrency})
     run_id = uuid.uuid4()
-    shape = {"cases": len(suite.tests), "prompts": len(suite.prompts),
-             "providers": len(suite.providers), "repeats": repeats}
+    shape = {
+        "cases": len(suite.tests),
+        "prompts": len(suite.prompts),
+        "providers": len(suite.providers),
+        "repeats": repeats,
+    }
     total = shape["cases"] * shape["prompts"] * shape["providers"] * repeats
     await store.create_run(
-        workspace_id=workspace_id, suite=suite, suite_name=suite_name(suite), repeats=repeats,
-        concurrency=concurrency, use_cache=use_cache,
+        workspace_id=workspace_id,
+        suite=suite,
+        suite_name=suite_name(suite),
+        repeats=repeats,
+        concurrency=concurrency,
+        use_cache=use_cache,
         cells=plan_cells(run_id, chunk_size=chunk_size, **shape),
-        total_cells=total, run_id=run_id,
+        total_cells=total,
+        run_id=run_id,
     )
     return run_id

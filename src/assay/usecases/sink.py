@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from typing import Protocol
 
@@ -19,8 +20,13 @@ class OutcomeSink:
     """Buffers outcomes; writes when `batch` are waiting or `interval` seconds have passed."""
 
     def __init__(
-        self, writer: OutcomeWriter, run_id: uuid.UUID, workspace_id: uuid.UUID,
-        *, batch: int = 200, interval: float = 0.25,
+        self,
+        writer: OutcomeWriter,
+        run_id: uuid.UUID,
+        workspace_id: uuid.UUID,
+        *,
+        batch: int = 200,
+        interval: float = 0.25,
     ) -> None:
         self._writer, self._run, self._ws = writer, run_id, workspace_id
         self._batch, self._interval = batch, interval
@@ -60,9 +66,7 @@ class OutcomeSink:
 
     async def _loop(self) -> None:
         while True:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._interval)
-            except TimeoutError:
-                pass
             self._wake.clear()
             await self.flush()

@@ -53,15 +53,27 @@ def to_record(row: dict[str, Any]) -> ResultRecord:
     """One exported row from a joined cell/result row."""
     case = row["case_body"] or {}
     return ResultRecord(
-        run_id=str(row["run_id"]), cell_id=str(row["cell_id"]), case_index=row["case_position"],
-        description=case.get("description"), vars=case.get("vars", {}),
-        prompt_label=row["prompt_label"], provider=row["provider"], repeat=row["repeat"],
-        state=row["state"], output=row["output"], error=row["error"] or row["cell_error"],
-        passed=row["passed"], score=row["score"],
+        run_id=str(row["run_id"]),
+        cell_id=str(row["cell_id"]),
+        case_index=row["case_position"],
+        description=case.get("description"),
+        vars=case.get("vars", {}),
+        prompt_label=row["prompt_label"],
+        provider=row["provider"],
+        repeat=row["repeat"],
+        state=row["state"],
+        output=row["output"],
+        error=row["error"] or row["cell_error"],
+        passed=row["passed"],
+        score=row["score"],
         grading=GradingResult.model_validate(row["grading"]) if row["grading"] else None,
-        latency_ms=row["latency_ms"], prompt_tokens=row["prompt_tokens"],
-        completion_tokens=row["completion_tokens"], total_tokens=row["total_tokens"],
-        cost=row["cost"], cached=bool(row["cached"]), finish_reason=row["finish_reason"],
+        latency_ms=row["latency_ms"],
+        prompt_tokens=row["prompt_tokens"],
+        completion_tokens=row["completion_tokens"],
+        total_tokens=row["total_tokens"],
+        cost=row["cost"],
+        cached=bool(row["cached"]),
+        finish_reason=row["finish_reason"],
     )
 
 
@@ -87,13 +99,22 @@ class PostgresRunReports:
         out = []
         for r in rows:
             graded = r["passed"] + r["failed"] + r["errors"]
-            out.append(SummaryRow(
-                prompt_label=r["prompt_label"], provider=r["provider"], cells=r["cells"],
-                passed=r["passed"], failed=r["failed"], errors=r["errors"], pending=r["pending"],
-                pass_rate=r["passed"] / graded if graded else None,
-                mean_score=float(r["mean_score"]) if r["mean_score"] is not None else None,
-                cost=float(r["cost"]), prompt_tokens=int(r["prompt_tokens"]),
-                completion_tokens=int(r["completion_tokens"]),
-                latency_p50_ms=r["p50"], latency_p95_ms=r["p95"],
-            ))
+            out.append(
+                SummaryRow(
+                    prompt_label=r["prompt_label"],
+                    provider=r["provider"],
+                    cells=r["cells"],
+                    passed=r["passed"],
+                    failed=r["failed"],
+                    errors=r["errors"],
+                    pending=r["pending"],
+                    pass_rate=r["passed"] / graded if graded else None,
+                    mean_score=float(r["mean_score"]) if r["mean_score"] is not None else None,
+                    cost=float(r["cost"]),
+                    prompt_tokens=int(r["prompt_tokens"]),
+                    completion_tokens=int(r["completion_tokens"]),
+                    latency_p50_ms=r["p50"],
+                    latency_p95_ms=r["p95"],
+                )
+            )
         return out

@@ -56,13 +56,24 @@ class PostgresRunStore:
             _, version_id, _, case_ids = await suites.save_test_set(
                 conn, workspace_id, suite_name, suite.tests
             )
-            spec = {"repeats": repeats, "concurrency": concurrency, "use_cache": use_cache,
-                    "source": suite.source, "description": suite.description}
+            spec = {
+                "repeats": repeats,
+                "concurrency": concurrency,
+                "use_cache": use_cache,
+                "source": suite.source,
+                "description": suite.description,
+            }
             await conn.execute(
                 "insert into runs (id, workspace_id, name, status, test_set_version_id, spec, "
                 "total_cells) values (%s, %s, %s, 'queued', %s, %s, %s)",
-                (run_id, workspace_id, suite.description or suite_name, version_id, Jsonb(spec),
-                 total_cells),
+                (
+                    run_id,
+                    workspace_id,
+                    suite.description or suite_name,
+                    version_id,
+                    Jsonb(spec),
+                    total_cells,
+                ),
             )
             for pos, prompt in enumerate(suite.prompts):
                 pv = await suites.save_prompt(
@@ -79,36 +90,61 @@ class PostgresRunStore:
                     "values (%s, %s, %s, %s, %s)",
                     (run_id, pos, workspace_id, provider.label, Jsonb(provider.stored())),
                 )
-            async with conn.cursor() as cur, cur.copy(
-                "copy cells (id, workspace_id, run_id, chunk, case_position, test_case_id, "
-                "prompt_position, provider_position, repeat) from stdin"
-            ) as copy:
+            async with (
+                conn.cursor() as cur,
+                cur.copy(
+                    "copy cells (id, workspace_id, run_id, chunk, case_position, test_case_id, "
+                    "prompt_position, provider_position, repeat) from stdin"
+                ) as copy,
+            ):
                 for c in cells:
-                    await copy.write_row((c.id, workspace_id, run_id, c.chunk, c.case_position,
-                                          case_ids[c.case_position], c.prompt_position,
-                                          c.provider_position, c.repeat))
+                    await copy.write_row(
+                        (
+                            c.id,
+                            workspace_id,
+                            run_id,
+                            c.chunk,
+                            c.case_position,
+                            case_ids[c.case_position],
+                            c.prompt_position,
+                            c.provider_position,
+                            c.repeat,
+                        )
+                    )
         return run_id
 
     async def load_plan(self, run_id: uuid.UUID) -> RunPlan:
         """The run's prompts, providers and settings; NotFound when absent."""
         async with self._pool.connection() as conn:
             cur = conn.cursor(row_factory=dict_row)
-            run = await (await cur.execute("select * from runs where id = %s", (run_id,))).fetchone()
+            run = await (
+                await cur.execute("select * from runs where id = %s", (run_id,))
+            ).fetchone()
             if run is None:
                 raise NotFound(f"run {run_id} not found", details={"run_id": str(run_id)})
-            prompts = await (await cur.execute(
-                "select label, body from run_prompts where run_id = %s order by position",
-                (run_id,))).fetchall()
-            providers = await (await cur.execute(
-                "select provider from run_providers where run_id = %s order by position",
-                (run_id,))).fetchall()
+            prompts = await (
+                await cur.execute(
+                    "select label, body from run_prompts where run_id = %s order by position",
+                    (run_id,),
+                )
+            ).fetchall()
+            providers = await (
+                await cur.execute(
+                    "select provider from run_providers where run_id = %s order by position",
+                    (run_id,),
+                )
+            ).fetchall()
         spec = run["spec"] or {}
         return RunPlan(
-            run_id=run_id, workspace_id=run["workspace_id"], status=run["status"],
-            name=run["name"], total_cells=run["total_cells"],
+            run_id=run_id,
+            workspace_id=run["workspace_id"],
+            status=run["status"],
+            name=run["name"],
+            total_cells=run["total_cells"],
             prompts=tuple(PromptTemplate(label=p["label"], **p["body"]) for p in prompts),
             providers=tuple(ProviderSpec.model_validate(p["provider"]) for p in providers),
-            repeats=spec.get("repeats", 1), concurrency=spec.get("concurrency", 10),
+            repeats=spec.get("repeats", 1),
+            concurrency=spec.get("concurrency", 10),
             use_cache=spec.get("use_cache", True),
         )
 
@@ -126,10 +162,14 @@ class PostgresRunStore:
     async def open_chunks(self, run_id: uuid.UUID, provider_position: int) -> list[int]:
         """Chunks of one model that still hold pending or lease-expired cells."""
         async with self._pool.connection() as conn:
-            rows = await (await conn.execute(
-                "select distinct chunk from cells where run_id = %s and provider_position = %s "
-                "and (state = 'pending' or (state = 'leased' and lease_until < now())) "
-                "order by chunk", (run_id, provider_position))).fetchall()
+            rows = await (
+                await conn.execute(
+                    "select distinct chunk from cells where run_id = %s and provider_position = %s "
+                    "and (state = 'pending' or (state = 'leased' and lease_until < now())) "
+                    "order by chunk",
+                    (run_id, provider_position),
+                )
+            ).fetchall()
         return [r[0] for r in rows]
 
     async def claim_chunk(
@@ -138,17 +178,24 @@ class PostgresRunStore:
         """Lease the chunk's claimable cells; cells held by a live lease are left alone."""
         async with self._pool.connection() as conn:
             cur = conn.cursor(row_factory=dict_row)
-            rows = await (await cur.execute(
-                _CLAIM, {"owner": owner, "lease": lease_s, "run": run_id, "chunk": chunk}
-            )).fetchall()
+            rows = await (
+                await cur.execute(
+                    _CLAIM, {"owner": owner, "lease": lease_s, "run": run_id, "chunk": chunk}
+                )
+            ).fetchall()
         return [
             ClaimedCell(
-                id=r["id"], case_position=r["case_position"], prompt_position=r["prompt_position"],
-                provider_position=r["provider_position"], repeat=r["repeat"],
-                attempts=r["attempts"], case=TestCase.model_validate(r["body"] or {}),
+                id=r["id"],
+                case_position=r["case_position"],
+                prompt_position=r["prompt_position"],
+                provider_position=r["provider_position"],
+                repeat=r["repeat"],
+                attempts=r["attempts"],
+                case=TestCase.model_validate(r["body"] or {}),
             )
-            for r in sorted(rows, key=lambda r: (r["case_position"], r["prompt_position"],
-                                                 r["repeat"]))
+            for r in sorted(
+                rows, key=lambda r: (r["case_position"], r["prompt_position"], r["repeat"])
+            )
         ]
 
     async def renew_leases(self, run_id: uuid.UUID, owner: str, lease_s: float) -> int:
@@ -157,7 +204,8 @@ class PostgresRunStore:
             cur = await conn.execute(
                 "update cells set lease_until = now() + make_interval(secs => %s) "
                 "where run_id = %s and lease_owner = %s and state = 'leased'",
-                (lease_s, run_id, owner))
+                (lease_s, run_id, owner),
+            )
             return cur.rowcount
 
     async def release(self, run_id: uuid.UUID, owners: Sequence[str]) -> int:
@@ -166,15 +214,21 @@ class PostgresRunStore:
             cur = await conn.execute(
                 "update cells set state = 'pending', lease_owner = null, lease_until = null, "
                 "updated_at = now() where run_id = %s and state = 'leased' "
-                "and lease_owner = any(%s)", (run_id, list(owners)))
+                "and lease_owner = any(%s)",
+                (run_id, list(owners)),
+            )
             return cur.rowcount
 
     async def lease_owners(self, run_id: uuid.UUID) -> list[str]:
         """Distinct owners of live or stale leases in a run."""
         async with self._pool.connection() as conn:
-            rows = await (await conn.execute(
-                "select distinct lease_owner from cells where run_id = %s and state = 'leased' "
-                "and lease_owner is not null", (run_id,))).fetchall()
+            rows = await (
+                await conn.execute(
+                    "select distinct lease_owner from cells where run_id = %s and state = 'leased' "
+                    "and lease_owner is not null",
+                    (run_id,),
+                )
+            ).fetchall()
         return [r[0] for r in rows]
 
     async def cached(self, workspace_id: uuid.UUID, keys: Sequence[str]) -> dict[str, Completion]:
@@ -182,11 +236,16 @@ class PostgresRunStore:
         if not keys:
             return {}
         async with self._pool.connection() as conn:
-            rows = await (await conn.execute(
-                "select key, response from response_cache where workspace_id = %s "
-                "and key = any(%s)", (workspace_id, list(keys)))).fetchall()
-        return {k: Completion.model_validate(v).model_copy(update={"cached": True})
-                for k, v in rows}
+            rows = await (
+                await conn.execute(
+                    "select key, response from response_cache where workspace_id = %s "
+                    "and key = any(%s)",
+                    (workspace_id, list(keys)),
+                )
+            ).fetchall()
+        return {
+            k: Completion.model_validate(v).model_copy(update={"cached": True}) for k, v in rows
+        }
 
     async def write_outcomes(
         self, run_id: uuid.UUID, workspace_id: uuid.UUID, outcomes: Sequence[CellOutcome]
@@ -201,17 +260,29 @@ class PostgresRunStore:
                 "error = v.error, updated_at = now() "
                 "from unnest(%s::uuid[], %s::text[], %s::text[]) as v(id, state, error) "
                 "where cells.id = v.id and cells.state <> 'cancelled'",
-                ([o.cell_id for o in outcomes], [o.state for o in outcomes],
-                 [o.error for o in outcomes]))
-            cache_rows = [(workspace_id, o.cache_key, o.cache_model,
-                           Jsonb(o.completion.model_dump(mode="json")))
-                          for o in outcomes
-                          if o.cache_key and o.completion is not None and not o.completion.cached]
+                (
+                    [o.cell_id for o in outcomes],
+                    [o.state for o in outcomes],
+                    [o.error for o in outcomes],
+                ),
+            )
+            cache_rows = [
+                (
+                    workspace_id,
+                    o.cache_key,
+                    o.cache_model,
+                    Jsonb(o.completion.model_dump(mode="json")),
+                )
+                for o in outcomes
+                if o.cache_key and o.completion is not None and not o.completion.cached
+            ]
             if cache_rows:
                 async with conn.cursor() as cur:
                     await cur.executemany(
                         "insert into response_cache (workspace_id, key, model, response) "
-                        "values (%s, %s, %s, %s) on conflict do nothing", cache_rows)
+                        "values (%s, %s, %s, %s) on conflict do nothing",
+                        cache_rows,
+                    )
 
     async def cancel(self, run_id: uuid.UUID) -> None:
         """Cancel a run: no new calls; cells not yet done become cancelled."""
@@ -219,28 +290,36 @@ class PostgresRunStore:
             await conn.execute(
                 "update cells set state = 'cancelled', lease_owner = null, lease_until = null, "
                 "updated_at = now() where run_id = %s and state in ('pending', 'leased')",
-                (run_id,))
+                (run_id,),
+            )
             await conn.execute(
                 "update runs set status = 'cancelled', finished_at = now() "
-                "where id = %s and status in ('queued', 'running')", (run_id,))
+                "where id = %s and status in ('queued', 'running')",
+                (run_id,),
+            )
 
     async def reopen(self, run_id: uuid.UUID, *, retry_errors: bool) -> None:
         """Make a stopped run resumable: cancelled (and, if asked, errored) cells go pending."""
         async with self._pool.connection() as conn, conn.transaction():
             await conn.execute(
                 "update cells set state = 'pending', updated_at = now() "
-                "where run_id = %s and state = 'cancelled'", (run_id,))
+                "where run_id = %s and state = 'cancelled'",
+                (run_id,),
+            )
             if retry_errors:
                 await conn.execute(
                     "with gone as (delete from results where run_id = %s and error is not null "
                     "returning cell_id) update cells set state = 'pending', error = null "
-                    "where id in (select cell_id from gone)", (run_id,))
+                    "where id in (select cell_id from gone)",
+                    (run_id,),
+                )
 
     async def status(self, run_id: uuid.UUID) -> str:
         """The run's current status."""
         async with self._pool.connection() as conn:
-            row = await (await conn.execute(
-                "select status from runs where id = %s", (run_id,))).fetchone()
+            row = await (
+                await conn.execute("select status from runs where id = %s", (run_id,))
+            ).fetchone()
         if row is None:
             raise NotFound(f"run {run_id} not found")
         return str(row[0])
@@ -248,36 +327,59 @@ class PostgresRunStore:
     async def progress(self, run_id: uuid.UUID) -> Progress:
         """Cell counts by state plus passes and cost so far."""
         async with self._pool.connection() as conn:
-            rows = await (await conn.execute(
-                "select state, count(*) from cells where run_id = %s group by state",
-                (run_id,))).fetchall()
-            agg = await (await conn.execute(
-                "select count(*) filter (where passed), coalesce(sum(cost), 0) from results "
-                "where run_id = %s", (run_id,))).fetchone()
+            rows = await (
+                await conn.execute(
+                    "select state, count(*) from cells where run_id = %s group by state", (run_id,)
+                )
+            ).fetchall()
+            agg = await (
+                await conn.execute(
+                    "select count(*) filter (where passed), coalesce(sum(cost), 0) from results "
+                    "where run_id = %s",
+                    (run_id,),
+                )
+            ).fetchone()
         counts: dict[str, Any] = {state: n for state, n in rows}
         assert agg is not None
         return Progress(total=sum(counts.values()), passed=agg[0], cost=float(agg[1]), **counts)
 
 
 async def _insert_results(
-    conn: AsyncConnection, run_id: uuid.UUID, workspace_id: uuid.UUID,
+    conn: AsyncConnection,
+    run_id: uuid.UUID,
+    workspace_id: uuid.UUID,
     outcomes: Sequence[CellOutcome],
 ) -> None:
     rows = []
     for o in outcomes:
         c, g = o.completion, o.grading
-        rows.append((
-            o.cell_id, workspace_id, run_id, c.text if c else None, c.finish_reason if c else None,
-            c.usage.prompt_tokens if c else None, c.usage.completion_tokens if c else None,
-            c.usage.total_tokens if c else None, c.usage.cost if c else None,
-            c.latency_ms if c else None, bool(c and c.cached), o.error, o.error_code,
-            g.passed if g else None, g.score if g else None,
-            Jsonb(g.model_dump(mode="json")) if g else None, o.attempts,
-        ))
+        rows.append(
+            (
+                o.cell_id,
+                workspace_id,
+                run_id,
+                c.text if c else None,
+                c.finish_reason if c else None,
+                c.usage.prompt_tokens if c else None,
+                c.usage.completion_tokens if c else None,
+                c.usage.total_tokens if c else None,
+                c.usage.cost if c else None,
+                c.latency_ms if c else None,
+                bool(c and c.cached),
+                o.error,
+                o.error_code,
+                g.passed if g else None,
+                g.score if g else None,
+                Jsonb(g.model_dump(mode="json")) if g else None,
+                o.attempts,
+            )
+        )
     async with conn.cursor() as cur:
         await cur.executemany(
             "insert into results (cell_id, workspace_id, run_id, output, finish_reason, "
             "prompt_tokens, completion_tokens, total_tokens, cost, latency_ms, cached, error, "
             "error_code, passed, score, grading, attempts) values "
             "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            "on conflict (cell_id) do nothing", rows)
+            "on conflict (cell_id) do nothing",
+            rows,
+        )

@@ -53,7 +53,7 @@ async def save_test_set(
             "values (%s, %s, %s, %s) on conflict (test_set_id, content_hash) do nothing",
             [(workspace_id, test_set_id, h, Jsonb(b)) for h, b in zip(hashes, bodies, strict=True)],
         )
-    ids = dict(
+    ids: dict[str, uuid.UUID] = dict(
         await (
             await conn.execute(
                 "select content_hash, id from test_cases "
@@ -83,10 +83,13 @@ async def save_test_set(
         )
     ).fetchone()
     assert vrow is not None
-    async with conn.cursor() as cur, cur.copy(
-        "copy test_set_version_cases (test_set_version_id, position, test_case_id, workspace_id) "
-        "from stdin"
-    ) as copy:
+    async with (
+        conn.cursor() as cur,
+        cur.copy(
+            "copy test_set_version_cases "
+            "(test_set_version_id, position, test_case_id, workspace_id) from stdin"
+        ) as copy,
+    ):
         for position, case_id in enumerate(case_ids):
             await copy.write_row((vrow[0], position, case_id, workspace_id))
     return test_set_id, vrow[0], version, case_ids
