@@ -40,39 +40,50 @@ create table public.test_sets (
   description text,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  unique (workspace_id, name)
+  unique (workspace_id, name),
+  unique (workspace_id, id)
 );
 
 -- Cases are content-addressed within their test set, so versions share unchanged cases.
 create table public.test_cases (
   id uuid primary key default gen_random_uuid(),
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
-  test_set_id uuid not null references public.test_sets (id) on delete cascade,
+  test_set_id uuid not null,
   content_hash text not null,
   body jsonb not null,
   created_at timestamptz not null default now(),
-  unique (test_set_id, content_hash)
+  unique (test_set_id, content_hash),
+  unique (workspace_id, id),
+  foreign key (workspace_id, test_set_id)
+    references public.test_sets (workspace_id, id) on delete cascade
 );
 
 create table public.test_set_versions (
   id uuid primary key default gen_random_uuid(),
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
-  test_set_id uuid not null references public.test_sets (id) on delete cascade,
+  test_set_id uuid not null,
   version integer not null check (version >= 1),
   content_hash text not null,
   case_count integer not null default 0,
   note text,
   created_at timestamptz not null default now(),
-  unique (test_set_id, version)
+  unique (test_set_id, version),
+  unique (workspace_id, id),
+  foreign key (workspace_id, test_set_id)
+    references public.test_sets (workspace_id, id) on delete cascade
 );
 create index test_set_versions_by_hash on public.test_set_versions (test_set_id, content_hash);
 
 create table public.test_set_version_cases (
-  test_set_version_id uuid not null references public.test_set_versions (id) on delete cascade,
+  test_set_version_id uuid not null,
   position integer not null check (position >= 0),
-  test_case_id uuid not null references public.test_cases (id) on delete cascade,
+  test_case_id uuid not null,
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
-  primary key (test_set_version_id, position)
+  primary key (test_set_version_id, position),
+  foreign key (workspace_id, test_set_version_id)
+    references public.test_set_versions (workspace_id, id) on delete cascade,
+  foreign key (workspace_id, test_case_id)
+    references public.test_cases (workspace_id, id) on delete cascade
 );
 
 create table public.prompts (
@@ -81,20 +92,24 @@ create table public.prompts (
   name text not null check (length(name) between 1 and 200),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  unique (workspace_id, name)
+  unique (workspace_id, name),
+  unique (workspace_id, id)
 );
 
 create table public.prompt_versions (
   id uuid primary key default gen_random_uuid(),
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
-  prompt_id uuid not null references public.prompts (id) on delete cascade,
+  prompt_id uuid not null,
   version integer not null check (version >= 1),
   content_hash text not null,
   body jsonb not null,
   variables text[] not null default '{}',
   created_at timestamptz not null default now(),
   unique (prompt_id, version),
-  unique (prompt_id, content_hash)
+  unique (prompt_id, content_hash),
+  unique (workspace_id, id),
+  foreign key (workspace_id, prompt_id)
+    references public.prompts (workspace_id, id) on delete cascade
 );
 
 create table public.runs (
@@ -103,43 +118,50 @@ create table public.runs (
   name text,
   status text not null default 'queued'
     check (status in ('queued', 'running', 'completed', 'failed', 'cancelled')),
-  test_set_version_id uuid references public.test_set_versions (id) on delete set null,
+  test_set_version_id uuid,
   spec jsonb not null default '{}'::jsonb,
   total_cells integer not null default 0,
   error text,
   created_by uuid,
   created_at timestamptz not null default now(),
   started_at timestamptz,
-  finished_at timestamptz
+  finished_at timestamptz,
+  unique (workspace_id, id),
+  foreign key (workspace_id, test_set_version_id)
+    references public.test_set_versions (workspace_id, id) on delete set null (test_set_version_id)
 );
 create index runs_by_workspace on public.runs (workspace_id, created_at desc);
 
 create table public.run_prompts (
-  run_id uuid not null references public.runs (id) on delete cascade,
+  run_id uuid not null,
   position integer not null,
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
-  prompt_version_id uuid references public.prompt_versions (id) on delete set null,
+  prompt_version_id uuid,
   label text not null,
   body jsonb not null,
-  primary key (run_id, position)
+  primary key (run_id, position),
+  foreign key (workspace_id, run_id) references public.runs (workspace_id, id) on delete cascade,
+  foreign key (workspace_id, prompt_version_id)
+    references public.prompt_versions (workspace_id, id) on delete set null (prompt_version_id)
 );
 
 create table public.run_providers (
-  run_id uuid not null references public.runs (id) on delete cascade,
+  run_id uuid not null,
   position integer not null,
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
   label text not null,
   provider jsonb not null,
-  primary key (run_id, position)
+  primary key (run_id, position),
+  foreign key (workspace_id, run_id) references public.runs (workspace_id, id) on delete cascade
 );
 
 create table public.cells (
   id uuid primary key,
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
-  run_id uuid not null references public.runs (id) on delete cascade,
+  run_id uuid not null,
   chunk integer not null,
   case_position integer not null,
-  test_case_id uuid references public.test_cases (id) on delete set null,
+  test_case_id uuid,
   prompt_position integer not null,
   provider_position integer not null,
   repeat integer not null default 0,
@@ -150,15 +172,19 @@ create table public.cells (
   lease_until timestamptz,
   error text,
   updated_at timestamptz not null default now(),
-  unique (run_id, case_position, prompt_position, provider_position, repeat)
+  unique (run_id, case_position, prompt_position, provider_position, repeat),
+  unique (workspace_id, id),
+  foreign key (workspace_id, run_id) references public.runs (workspace_id, id) on delete cascade,
+  foreign key (workspace_id, test_case_id)
+    references public.test_cases (workspace_id, id) on delete set null (test_case_id)
 );
 create index cells_by_chunk on public.cells (run_id, chunk);
 create index cells_by_state on public.cells (run_id, state);
 
 create table public.results (
-  cell_id uuid primary key references public.cells (id) on delete cascade,
+  cell_id uuid primary key,
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
-  run_id uuid not null references public.runs (id) on delete cascade,
+  run_id uuid not null,
   output text,
   finish_reason text,
   prompt_tokens integer,
@@ -173,7 +199,9 @@ create table public.results (
   score double precision,
   grading jsonb,
   attempts integer not null default 1,
-  created_at timestamptz not null default now()
+  created_at timestamptz not null default now(),
+  foreign key (workspace_id, cell_id) references public.cells (workspace_id, id) on delete cascade,
+  foreign key (workspace_id, run_id) references public.runs (workspace_id, id) on delete cascade
 );
 create index results_by_run on public.results (run_id, passed);
 

@@ -207,3 +207,33 @@ def test_anon_has_no_table_privileges_here(world: World) -> None:
             query = sql.SQL("select count(*) from public.{}").format(sql.Identifier(table))
             with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
                 conn.execute(query)
+
+
+def test_a_member_cannot_point_own_rows_at_another_workspace(world: World) -> None:
+    """Foreign keys carry the workspace, so A's rows can never reference B's run or cell."""
+    me, other = world.a, world.b
+    their_run, their_cell = world.conn.execute(
+        "select run_id, cell_id from public.results where workspace_id = %s", (other.workspace_id,)
+    ).fetchone() or (None, None)
+    my_run = world.conn.execute(
+        "select id from public.runs where workspace_id = %s", (me.workspace_id,)
+    ).fetchone()
+    assert their_run and their_cell and my_run
+    their_cell = str(uuid.uuid4())  # a cell of B's that has no result yet
+    world.conn.execute(
+        "insert into public.cells (id, workspace_id, run_id, chunk, case_position,"
+        " prompt_position, provider_position) values (%s, %s, %s, 0, 5, 0, 0)",
+        (their_cell, other.workspace_id, their_run),
+    )
+    with acting_as(world.conn, "authenticated", me.user_id) as conn:
+        with pytest.raises(psycopg.errors.ForeignKeyViolation), conn.transaction():
+            conn.execute(
+                "insert into public.cells (id, workspace_id, run_id, chunk, case_position,"
+                " prompt_position, provider_position) values (%s, %s, %s, 0, 9, 0, 0)",
+                (str(uuid.uuid4()), me.workspace_id, their_run),
+            )
+        with pytest.raises(psycopg.errors.ForeignKeyViolation), conn.transaction():
+            conn.execute(
+                "insert into public.results (cell_id, workspace_id, run_id) values (%s, %s, %s)",
+                (their_cell, me.workspace_id, my_run[0]),
+            )
