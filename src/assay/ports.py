@@ -86,3 +86,19 @@ class RunCreator(Protocol):
         total_cells: int,
         run_id: uuid.UUID,
     ) -> uuid.UUID: ...
+
+
+class ChunkQueue(Protocol):
+    """The work queue of chunks: messages carry a run id and a chunk number, never payloads."""
+
+    async def send_chunks(self, run_id: uuid.UUID, chunks: Sequence[int]) -> int: ...
+
+    async def delay(self, receipt_handle: str, seconds: int) -> None: ...
+
+
+class RunLauncher(Protocol):
+    """Starts a run's workflow (named by the run id) and stops it on cancel."""
+
+    async def start(self, run_id: uuid.UUID) -> str: ...
+
+    async def stop(self, run_id: uuid.UUID, reason: str) -> None: ...

@@ -9,6 +9,8 @@ from typing import Protocol
 
 from assay.domain.run_state import CellOutcome
 
+WRITE_ATTEMPTS = 4  # a database blip is survived; an outage stops the run
+
 
 class OutcomeWriter(Protocol):
     async def write_outcomes(
@@ -34,6 +36,7 @@ class OutcomeSink:
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._closing = False
         self.written = 0
 
     async def __aenter__(self) -> OutcomeSink:
@@ -41,13 +44,28 @@ class OutcomeSink:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        # Let the writer finish its current batch instead of cancelling it mid-transaction.
+        self._closing = True
+        self._wake.set()
+        failure: BaseException | None = None
         if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            try:
+                await asyncio.shield(self._task)
+            except asyncio.CancelledError:
+                self._task.cancel()
+                raise
+            except Exception as error:  # reported after the final flush below
+                failure = error
         # Flushing here is what makes a Ctrl-C keep every answer already paid for.
         await asyncio.shield(self.flush())
+        if failure is not None:
+            raise failure
 
     def add(self, outcome: CellOutcome) -> None:
+        """Buffer one outcome; raises if the writer has given up, so the run stops paying."""
+        task = self._task
+        if task is not None and task.done() and not task.cancelled() and task.exception():
+            raise RuntimeError("results can no longer be stored") from task.exception()
         self._buffer.append(outcome)
         if len(self._buffer) >= self._batch:
             self._wake.set()
@@ -65,8 +83,15 @@ class OutcomeSink:
                 self.written += len(pending)
 
     async def _loop(self) -> None:
-        while True:
+        while not self._closing:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._interval)
             self._wake.clear()
-            await self.flush()
+            for attempt in range(WRITE_ATTEMPTS):
+                try:
+                    await self.flush()
+                    break
+                except Exception:
+                    if attempt == WRITE_ATTEMPTS - 1:
+                        raise
+                    await asyncio.sleep(0.5 * 2**attempt)

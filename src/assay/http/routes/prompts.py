@@ -1,7 +1,150 @@
-"""Routes under /v1 for prompts (being built: issue 3)."""
+"""Routes under /v1/prompts: versioned templates and their variables."""
 
 from __future__ import annotations
 
+import uuid
+from typing import Annotated, Any
+
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from assay.adapters.postgres.prompts_repo import PromptsRepo
+from assay.adapters.postgres.test_sets_repo import TestSetsRepo
+from assay.domain.models import ChatMessage, PromptTemplate
+from assay.http.request import scope_of
+from assay.http.schemas.common import DEFAULT_PAGE, MAX_PAGE, decode_cursor, encode_cursor
+from assay.http.schemas.common import error_responses as errors
+from assay.http.schemas.prompts import (
+    CaseVariables,
+    PromptBody,
+    PromptCreate,
+    PromptOut,
+    PromptPage,
+    PromptRename,
+    PromptVersionCreated,
+    PromptVersionOut,
+    PromptVersionPage,
+    VariableCheck,
+)
+from assay.usecases import prompts as uc
 
 router = Router()
+TAG = ["prompts"]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+
+
+def repo() -> PromptsRepo:
+    """The prompt repository on this request's connection and workspace."""
+    scope = scope_of(router)
+    return PromptsRepo(scope.conn, scope.workspace_id)
+
+
+def template(body: PromptBody, label: str) -> PromptTemplate:
+    """A request body as a template."""
+    messages = (
+        tuple(ChatMessage(role=m.role, content=m.content) for m in body.messages)
+        if body.messages is not None
+        else None
+    )
+    return PromptTemplate(label=label, text=body.text, messages=messages)
+
+
+def prompt_out(row: dict[str, Any]) -> PromptOut:
+    """A prompt row with its latest version."""
+    latest = PromptVersionOut.model_validate(row["latest"]) if row["latest"] else None
+    return PromptOut(
+        id=row["id"], name=row["name"], created_at=row["created_at"],
+        updated_at=row["updated_at"], latest_version=latest,
+    )
+
+
+@router.get("/prompts", tags=TAG, responses=errors(400))
+def list_prompts(cursor: str | None = None, limit: Limit = DEFAULT_PAGE) -> PromptPage:
+    """Prompts by name, each with its latest version."""
+    after = decode_cursor(cursor, (str, str))
+    rows = repo().list((after[0], after[1]) if after else None, limit + 1)
+    more = len(rows) > limit
+    nxt = encode_cursor([rows[limit - 1]["name"], str(rows[limit - 1]["id"])]) if more else None
+    return PromptPage(items=[prompt_out(r) for r in rows[:limit]], next_cursor=nxt)
+
+
+@router.post("/prompts", tags=TAG, status_code=201, responses=errors(400, 409))
+def create_prompt(body: PromptCreate) -> PromptOut:
+    """Create a prompt with its first version; the template's variables are detected."""
+    r = repo()
+    prompt_id = uc.create_prompt(repo=r, name=body.name, template=template(body, body.name))
+    return prompt_out(r.get(prompt_id))
+
+
+@router.get("/prompts/<prompt_id>", tags=TAG, responses=errors(404))
+def read_prompt(prompt_id: uuid.UUID) -> PromptOut:
+    """One prompt with its latest version."""
+    return prompt_out(repo().get(prompt_id))
+
+
+@router.patch("/prompts/<prompt_id>", tags=TAG, responses=errors(404, 409))
+def rename_prompt(prompt_id: uuid.UUID, body: PromptRename) -> PromptOut:
+    """Rename a prompt."""
+    r = repo()
+    r.rename(prompt_id, body.name)
+    return prompt_out(r.get(prompt_id))
+
+
+@router.delete("/prompts/<prompt_id>", tags=TAG, status_code=204, responses=errors(404))
+def delete_prompt(prompt_id: uuid.UUID) -> None:
+    """Delete a prompt and its versions; runs keep their copy of the template."""
+    repo().delete(prompt_id)
+
+
+@router.post("/prompts/<prompt_id>/versions", tags=TAG, status_code=201,
+             responses=errors(400, 404))
+def add_version(prompt_id: uuid.UUID, body: PromptBody) -> PromptVersionCreated:
+    """A new version (text or chat messages); the same template again returns its version."""
+    r = repo()
+    name = r.get(prompt_id)["name"]
+    row, created = uc.add_version(repo=r, prompt_id=prompt_id, template=template(body, name))
+    return PromptVersionCreated(version=PromptVersionOut.model_validate(row), created=created)
+
+
+@router.get("/prompts/<prompt_id>/versions", tags=TAG, responses=errors(400, 404))
+def list_versions(
+    prompt_id: uuid.UUID, cursor: str | None = None, limit: Limit = DEFAULT_PAGE
+) -> PromptVersionPage:
+    """Versions, newest first."""
+    r = repo()
+    r.get(prompt_id)
+    before = decode_cursor(cursor, (int,))
+    rows = r.versions(prompt_id, before[0] if before else None, limit + 1)
+    nxt = encode_cursor([rows[limit - 1]["version"]]) if len(rows) > limit else None
+    items = [PromptVersionOut.model_validate(v) for v in rows[:limit]]
+    return PromptVersionPage(items=items, next_cursor=nxt)
+
+
+@router.get("/prompts/<prompt_id>/versions/<version_id>", tags=TAG, responses=errors(404))
+def read_version(prompt_id: uuid.UUID, version_id: uuid.UUID) -> PromptVersionOut:
+    """One version."""
+    return PromptVersionOut.model_validate(repo().version(version_id, prompt_id))
+
+
+@router.get("/prompts/<prompt_id>/check", tags=TAG, responses=errors(404))
+def check_variables(
+    prompt_id: uuid.UUID, test_set_version_id: uuid.UUID, version_id: uuid.UUID | None = None
+) -> VariableCheck:
+    """Which cases of a test set version lack variables the template (latest or given) reads."""
+    scope = scope_of(router)
+    r = repo()
+    prompt = r.get(prompt_id)
+    version = r.version(version_id, prompt_id) if version_id else prompt["latest"]
+    sets = TestSetsRepo(scope.conn, scope.workspace_id)
+    tsv = sets.get_version(test_set_version_id)
+    cases = sets.version_cases(tsv["id"])
+    missing, unused = uc.check_variables(version["variables"], cases)
+    return VariableCheck(
+        prompt_version_id=version["id"],
+        test_set_version_id=tsv["id"],
+        variables=version["variables"],
+        cases_checked=len(cases),
+        ok=not missing,
+        cases_missing=[CaseVariables(**m.__dict__) for m in missing],
+        unused=unused,
+    )

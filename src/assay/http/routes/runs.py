@@ -1,7 +1,156 @@
-"""Routes under /v1 for runs (being built: issue 3)."""
+"""Routes under /v1/runs: create and start, list, read with progress, cancel."""
 
 from __future__ import annotations
 
+import uuid
+from typing import Annotated, Any
+
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from assay.adapters.openrouter import OPENROUTER_BASE_URL
+from assay.adapters.postgres.prompts_repo import PromptsRepo
+from assay.adapters.postgres.results_repo import ResultsRepo
+from assay.adapters.postgres.runs_repo import RunsRepo
+from assay.adapters.postgres.test_sets_repo import TestSetsRepo
+from assay.domain.errors import Conflict
+from assay.domain.models import AssertionSpec
+from assay.http.request import RequestScope, scope_of
+from assay.http.schemas.common import DEFAULT_PAGE, MAX_PAGE, decode_cursor, encode_cursor
+from assay.http.schemas.common import error_responses as errors
+from assay.http.schemas.runs import (
+    ProgressOut,
+    RunCreate,
+    RunModelOut,
+    RunOut,
+    RunPage,
+    RunPromptOut,
+    SummaryOut,
+)
+from assay.usecases import results as read
+from assay.usecases.run_launch import ModelChoice, RunRequest, launch_run
 
 router = Router()
+TAG = ["runs"]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+
+
+def runs_repo() -> RunsRepo:
+    """The run repository on this request's connection and workspace."""
+    scope = scope_of(router)
+    return RunsRepo(scope.conn, scope.workspace_id)
+
+
+def results_repo() -> ResultsRepo:
+    """The results repository on this request's connection and workspace."""
+    scope = scope_of(router)
+    return ResultsRepo(scope.conn, scope.workspace_id)
+
+
+def _base_url(scope: RequestScope) -> str:
+    settings = getattr(scope.services, "settings", None)
+    return str(getattr(settings, "openrouter_base_url", None) or OPENROUTER_BASE_URL)
+
+
+def run_out(repo: RunsRepo, row: dict[str, Any], *, detail: bool) -> RunOut:
+    """A run row, with prompts, models, progress and summary when `detail`."""
+    spec = row["spec"] or {}
+    out = RunOut(
+        **{k: row[k] for k in ("id", "name", "status", "error", "test_set_version_id",
+                               "total_cells", "created_at", "started_at", "finished_at")},
+        repeats=spec.get("repeats", 1),
+        concurrency=spec.get("concurrency", 10),
+    )  # fmt: skip
+    if not detail:
+        return out
+    out.prompts = [RunPromptOut.model_validate(p) for p in repo.prompts(row["id"])]
+    out.models = [
+        RunModelOut(position=p["position"], label=p["label"], id=p["provider"]["id"],
+                    params=p["provider"].get("params", {}))
+        for p in repo.providers(row["id"])
+    ]  # fmt: skip
+    out.progress = ProgressOut(**read.progress_of(repo.progress(row["id"])))
+    out.summary = [summary_out(s) for s in repo.summary(row["id"])]
+    return out
+
+
+def summary_out(r: dict[str, Any]) -> SummaryOut:
+    """A summary SQL row with its pass rate."""
+    graded = r["passed"] + r["failed"] + r["errors"]
+    return SummaryOut(
+        prompt_label=r["prompt_label"], provider=r["provider"], cells=r["cells"],
+        passed=r["passed"], failed=r["failed"], errors=r["errors"], pending=r["pending"],
+        pass_rate=r["passed"] / graded if graded else None,
+        mean_score=float(r["mean_score"]) if r["mean_score"] is not None else None,
+        cost=float(r["cost"]), prompt_tokens=int(r["prompt_tokens"]),
+        completion_tokens=int(r["completion_tokens"]),
+        latency_p50_ms=r["p50"], latency_p95_ms=r["p95"],
+    )  # fmt: skip
+
+
+@router.post("/runs", tags=TAG, status_code=201, responses=errors(400, 404))
+def create_run(body: RunCreate) -> RunOut:
+    """Store a run (pinned test set version, prompt versions, models) and start it."""
+    scope = scope_of(router)
+    runs = runs_repo()
+    request = RunRequest(
+        prompt_version_ids=body.prompt_version_ids,
+        models=[ModelChoice(m.id, m.label, m.params.model_dump(exclude_none=True))
+                for m in body.models],
+        test_set_version_id=body.test_set_version_id,
+        test_set_id=body.test_set_id,
+        name=body.name,
+        assertions=[AssertionSpec.model_validate(a.model_dump()) for a in body.assertions],
+        repeats=body.repeats,
+        concurrency=body.concurrency,
+        use_cache=body.use_cache,
+    )  # fmt: skip
+    run_id = launch_run(
+        runs=runs,
+        test_sets=TestSetsRepo(scope.conn, scope.workspace_id),
+        prompts=PromptsRepo(scope.conn, scope.workspace_id),
+        request=request,
+        user_id=scope.user_id,
+        openrouter_base_url=_base_url(scope),
+        on_commit=scope.on_commit,
+        start=lambda rid: scope.services.launcher.start(rid),
+    )
+    return run_out(runs, runs.get(run_id), detail=True)
+
+
+@router.get("/runs", tags=TAG, responses=errors(400))
+def list_runs(cursor: str | None = None, limit: Limit = DEFAULT_PAGE) -> RunPage:
+    """Runs, newest first."""
+    after = decode_cursor(cursor, (str, str))
+    repo = runs_repo()
+    rows = repo.list((after[0], after[1]) if after else None, limit + 1)
+    nxt = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        nxt = encode_cursor([last["created_at"].isoformat(), str(last["id"])])
+    return RunPage(items=[run_out(repo, r, detail=False) for r in rows[:limit]], next_cursor=nxt)
+
+
+@router.get("/runs/<run_id>", tags=TAG, responses=errors(404))
+def read_run(run_id: uuid.UUID) -> RunOut:
+    """A run with live progress (counts from Postgres) and aggregates per prompt × model."""
+    repo = runs_repo()
+    return run_out(repo, repo.get(run_id), detail=True)
+
+
+@router.post("/runs/<run_id>/cancel", tags=TAG, responses=errors(404, 409))
+def cancel_run(run_id: uuid.UUID) -> RunOut:
+    """Stop a run: unfinished cells are cancelled and no new call is made."""
+    scope = scope_of(router)
+    repo = runs_repo()
+    row = repo.get(run_id, lock=True)
+    if row["status"] in ("completed", "failed"):
+        raise Conflict(
+            f"run {run_id} has already {row['status']}", details={"status": row["status"]}
+        )
+    repo.cancel(run_id)
+    scope.on_commit(lambda: scope.services.launcher.stop(run_id))
+    return run_out(repo, repo.get(run_id), detail=True)
+
+
+from assay.http.routes import run_results  # noqa: E402, F401  (registers results routes)

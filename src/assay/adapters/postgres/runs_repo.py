@@ -1,0 +1,168 @@
+"""Runs created, listed, read and cancelled on the request's connection (RLS applies)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from assay.adapters.postgres.reports import _SUMMARY
+from assay.domain.errors import NotFound
+from assay.domain.models import PromptTemplate, ProviderSpec
+from assay.domain.planning import PlannedCell
+
+Row = dict[str, Any]
+_RUN = (
+    "id, name, status, error, test_set_version_id, spec, total_cells, created_at, started_at, "
+    "finished_at"
+)
+
+
+class RunsRepo:
+    """SQL for runs; every query filters on the workspace as well as RLS."""
+
+    def __init__(self, conn: psycopg.Connection[Any], workspace_id: uuid.UUID) -> None:
+        self._conn = conn
+        self._ws = workspace_id
+
+    def _rows(self, query: str, params: Sequence[Any] | dict[str, Any]) -> list[Row]:
+        return self._conn.cursor(row_factory=dict_row).execute(query, params).fetchall()
+
+    def insert_run(
+        self, *, run_id: uuid.UUID, name: str, version_id: uuid.UUID, spec: dict[str, Any],
+        total_cells: int, created_by: uuid.UUID,
+    ) -> None:
+        """The run row, queued."""
+        self._conn.execute(
+            "insert into runs (id, workspace_id, name, status, test_set_version_id, spec, "
+            "total_cells, created_by) values (%s, %s, %s, 'queued', %s, %s, %s, %s)",
+            (run_id, self._ws, name, version_id, Jsonb(spec), total_cells, created_by),
+        )
+
+    def insert_prompts(
+        self, run_id: uuid.UUID, prompts: Sequence[tuple[uuid.UUID, PromptTemplate]]
+    ) -> None:
+        """The run's prompt versions, in order."""
+        with self._conn.cursor() as cur:
+            cur.executemany(
+                "insert into run_prompts (run_id, position, workspace_id, prompt_version_id, "
+                "label, body) values (%s, %s, %s, %s, %s, %s)",
+                [
+                    (run_id, pos, self._ws, vid, t.label, Jsonb(t.body()))
+                    for pos, (vid, t) in enumerate(prompts)
+                ],
+            )
+
+    def insert_providers(self, run_id: uuid.UUID, providers: Sequence[ProviderSpec]) -> None:
+        """The run's models, in order."""
+        with self._conn.cursor() as cur:
+            cur.executemany(
+                "insert into run_providers (run_id, position, workspace_id, label, provider) "
+                "values (%s, %s, %s, %s, %s)",
+                [(run_id, pos, self._ws, p.label, Jsonb(p.stored())) for pos, p in
+                 enumerate(providers)],
+            )
+
+    def insert_cells(
+        self, run_id: uuid.UUID, cells: Sequence[PlannedCell], case_ids: Sequence[uuid.UUID],
+        batch: int = 20_000,
+    ) -> None:
+        """Planned cells, as array INSERTs (COPY is refused under row level security)."""
+        for start in range(0, len(cells), batch):
+            part = cells[start : start + batch]
+            self._conn.execute(
+                "insert into cells (id, workspace_id, run_id, chunk, case_position, test_case_id, "
+                "prompt_position, provider_position, repeat) select u.id, %s, %s, u.chunk, "
+                "u.case_position, u.case_id, u.prompt, u.provider, u.rep from unnest("
+                "%s::uuid[], %s::int[], %s::int[], %s::uuid[], %s::int[], %s::int[], %s::int[]) "
+                "as u(id, chunk, case_position, case_id, prompt, provider, rep)",
+                (
+                    self._ws, run_id,
+                    [c.id for c in part], [c.chunk for c in part],
+                    [c.case_position for c in part],
+                    [case_ids[c.case_position] for c in part],
+                    [c.prompt_position for c in part], [c.provider_position for c in part],
+                    [c.repeat for c in part],
+                ),
+            )  # fmt: skip
+
+    def get(self, run_id: uuid.UUID, *, lock: bool = False) -> Row:
+        """A run row; NotFound when absent or another workspace's."""
+        rows = self._rows(
+            f"select {_RUN} from runs where workspace_id = %s and id = %s"
+            + (" for update" if lock else ""),
+            (self._ws, run_id),
+        )
+        if not rows:
+            raise NotFound(f"run {run_id} not found", details={"run_id": str(run_id)})
+        return rows[0]
+
+    def list(self, after: tuple[str, str] | None, limit: int) -> list[Row]:
+        """Runs newest first, after a (created_at, id) position."""
+        if after is None:
+            return self._rows(
+                f"select {_RUN} from runs where workspace_id = %s "
+                "order by created_at desc, id desc limit %s",
+                (self._ws, limit),
+            )
+        return self._rows(
+            f"select {_RUN} from runs where workspace_id = %s "
+            "and (created_at, id) < (%s::timestamptz, %s::uuid) "
+            "order by created_at desc, id desc limit %s",
+            (self._ws, after[0], after[1], limit),
+        )
+
+    def prompts(self, run_id: uuid.UUID) -> list[Row]:
+        """(position, label, prompt_version_id) of the run's prompts."""
+        return self._rows(
+            "select position, label, prompt_version_id from run_prompts "
+            "where workspace_id = %s and run_id = %s order by position",
+            (self._ws, run_id),
+        )
+
+    def providers(self, run_id: uuid.UUID) -> list[Row]:
+        """(position, label, provider) of the run's models."""
+        return self._rows(
+            "select position, label, provider from run_providers "
+            "where workspace_id = %s and run_id = %s order by position",
+            (self._ws, run_id),
+        )
+
+    def progress(self, run_id: uuid.UUID) -> Row:
+        """Cell counts by state, passes and cost so far."""
+        counts = dict(
+            self._conn.execute(
+                "select state, count(*) from cells where workspace_id = %s and run_id = %s "
+                "group by state",
+                (self._ws, run_id),
+            ).fetchall()
+        )
+        agg = self._conn.execute(
+            "select count(*) filter (where passed and error is null), coalesce(sum(cost), 0) "
+            "from results where workspace_id = %s and run_id = %s",
+            (self._ws, run_id),
+        ).fetchone()
+        assert agg is not None
+        return {"counts": counts, "passed": agg[0], "cost": float(agg[1])}
+
+    def summary(self, run_id: uuid.UUID) -> list[Row]:
+        """Aggregates per prompt × model (the run was checked to be this workspace's)."""
+        return self._rows(_SUMMARY, (run_id,))
+
+    def cancel(self, run_id: uuid.UUID) -> None:
+        """Cells not yet finished become cancelled; the run too."""
+        self._conn.execute(
+            "update cells set state = 'cancelled', lease_owner = null, lease_until = null, "
+            "updated_at = now() where workspace_id = %s and run_id = %s "
+            "and state in ('pending', 'leased')",
+            (self._ws, run_id),
+        )
+        self._conn.execute(
+            "update runs set status = 'cancelled', finished_at = now() "
+            "where workspace_id = %s and id = %s and status in ('queued', 'running')",
+            (self._ws, run_id),
+        )

@@ -1,0 +1,106 @@
+"""Routes under /v1/runs/{id}: results pages, exports, and comparison with another run."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from assay.domain.models import SummaryRow
+from assay.http.errors import PayloadTooLarge
+from assay.http.routes.runs import TAG, Limit, results_repo, router, runs_repo, summary_out
+from assay.http.schemas.common import DEFAULT_PAGE, decode_cursor, encode_cursor
+from assay.http.schemas.common import error_responses as errors
+from assay.http.schemas.runs import (
+    Change,
+    ComparePage,
+    CompareItem,
+    ResultOut,
+    ResultPage,
+    ResultStatus,
+)
+from assay.usecases import results as read
+
+MAX_EXPORT_BYTES = 5 * 1024 * 1024
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/x-ndjson",
+    "junit": "application/xml",
+}
+Text = Annotated[str | None, Query(min_length=1, max_length=500)]
+
+
+@router.get("/runs/<run_id>/results", tags=TAG, responses=errors(400, 404))
+def list_results(
+    run_id: uuid.UUID,
+    cursor: str | None = None,
+    limit: Limit = DEFAULT_PAGE,
+    provider: Text = None,
+    prompt: Text = None,
+    prompt_version_id: uuid.UUID | None = None,
+    status: ResultStatus | None = None,
+    q: Text = None,
+) -> ResultPage:
+    """Cells with results in (case, prompt, model, repeat) order; filter by model label,
+    prompt label or version, outcome, or text in the output."""
+    after = decode_cursor(cursor, (int, int, int, int))
+    rows, nxt = read.results_page(
+        runs=runs_repo(), results=results_repo(), run_id=run_id, after=after, limit=limit,
+        query=read.ResultQuery(provider, prompt, prompt_version_id, status, q),
+    )  # fmt: skip
+    items = []
+    for r in rows:
+        case = r["case_body"] or {}
+        items.append(ResultOut(
+            **{k: r[k] for k in ResultOut.model_fields if k in r},
+            description=case.get("description"), vars=case.get("vars", {}),
+            error=r["error"] or r["cell_error"],
+        ))  # fmt: skip
+    return ResultPage(items=items, next_cursor=encode_cursor(list(nxt)) if nxt else None)
+
+
+@router.get("/runs/<run_id>/export", tags=TAG, responses=errors(404, 413))
+def export_results(
+    run_id: uuid.UUID, format: Literal["csv", "jsonl", "junit"] = "jsonl"
+) -> Response[str]:
+    """Every result as CSV, JSONL or JUnit XML (the formats of `assay run -o`)."""
+    runs = runs_repo()
+    summary = [SummaryRow(**summary_out(s).model_dump()) for s in runs.summary(run_id)]
+    data = read.export_run(
+        runs=runs, results=results_repo(), run_id=run_id, fmt=format, summary=summary
+    )
+    if len(data) > MAX_EXPORT_BYTES:
+        raise PayloadTooLarge(
+            f"the export is {len(data)} bytes, over the {MAX_EXPORT_BYTES} an answer may carry; "
+            "page through /results instead",
+            details={"bytes": len(data), "limit": MAX_EXPORT_BYTES},
+        )
+    return Response(200, EXPORT_TYPES[format], data.decode("utf-8"))
+
+
+@router.get("/runs/<run_id>/compare", tags=TAG, responses=errors(400, 404))
+def compare_runs(
+    run_id: uuid.UUID,
+    base_run_id: uuid.UUID,
+    change: Annotated[list[Change] | None, Query()] = None,
+    prompt: Text = None,
+    provider: Text = None,
+    cursor: str | None = None,
+    limit: Limit = DEFAULT_PAGE,
+) -> ComparePage:
+    """This run against `base_run_id`, cell by cell: improved, regressed, unchanged, new,
+    removed; cells match on case vars, prompt label, model label and repeat."""
+    after = decode_cursor(cursor, (int, int, str, str, int))
+    counts, rows, nxt = read.compare_runs(
+        runs=runs_repo(), results=results_repo(), base=base_run_id, head=run_id,
+        changes=change, prompt=prompt, provider=provider, after=after, limit=limit,
+    )  # fmt: skip
+    return ComparePage(
+        base_run_id=base_run_id,
+        head_run_id=run_id,
+        counts=counts,
+        items=[CompareItem.model_validate(r) for r in rows],
+        next_cursor=encode_cursor(nxt) if nxt else None,
+    )

@@ -1,0 +1,107 @@
+"""Request and response bodies of /v1/prompts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from assay.http.schemas.common import Request
+
+
+class MessageIn(Request):
+    """One chat message of a template."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str = Field(max_length=200_000)
+
+
+class PromptBody(Request):
+    """A template: plain text or chat messages (exactly one)."""
+
+    text: str | None = Field(default=None, min_length=1, max_length=200_000)
+    messages: list[MessageIn] | None = Field(default=None, min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> PromptBody:
+        if (self.text is None) == (self.messages is None):
+            raise ValueError("give either text or messages, not both or neither")
+        return self
+
+
+class PromptCreate(PromptBody):
+    """A new prompt with its first version."""
+
+    name: str = Field(min_length=1, max_length=200)
+
+
+class PromptRename(Request):
+    """A new name."""
+
+    name: str = Field(min_length=1, max_length=200)
+
+
+class PromptVersionOut(BaseModel):
+    """An immutable version of a prompt's template."""
+
+    id: uuid.UUID
+    prompt_id: uuid.UUID
+    version: int
+    content_hash: str
+    body: dict[str, Any]
+    variables: list[str]
+    created_at: datetime
+
+
+class PromptOut(BaseModel):
+    """A prompt with its latest version."""
+
+    id: uuid.UUID
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    latest_version: PromptVersionOut | None = None
+
+
+class PromptPage(BaseModel):
+    """One page of prompts."""
+
+    items: list[PromptOut]
+    next_cursor: str | None = None
+
+
+class PromptVersionCreated(BaseModel):
+    """A version: `created` is false when the same template was already a version."""
+
+    version: PromptVersionOut
+    created: bool
+
+
+class PromptVersionPage(BaseModel):
+    """Versions, newest first."""
+
+    items: list[PromptVersionOut]
+    next_cursor: str | None = None
+
+
+class CaseVariables(BaseModel):
+    """A case whose vars lack some of the template's variables."""
+
+    position: int
+    test_case_id: uuid.UUID
+    description: str | None = None
+    missing: list[str]
+
+
+class VariableCheck(BaseModel):
+    """A prompt version's variables checked against a test set version's cases."""
+
+    prompt_version_id: uuid.UUID
+    test_set_version_id: uuid.UUID
+    variables: list[str]
+    cases_checked: int
+    ok: bool
+    cases_missing: list[CaseVariables]
+    unused: list[str]

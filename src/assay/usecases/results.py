@@ -1,0 +1,142 @@
+"""Reading runs back: progress, results pages, exports as bytes, comparison of two runs."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from assay.domain.errors import InvalidInput
+from assay.exports.meta import RunMeta
+from assay.exports.registry import writer_for
+
+Row = dict[str, Any]
+ExportFormat = Literal["csv", "jsonl", "junit"]
+EXPORT_FILES = {"csv": ".csv", "jsonl": ".jsonl", "junit": ".xml"}
+
+
+@dataclass(frozen=True)
+class ResultFilter:
+    """What a results page is narrowed to, in the run's positions."""
+
+    prompt_positions: Sequence[int] | None = None
+    provider_positions: Sequence[int] | None = None
+    status: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class ResultQuery:
+    """Filters by label as a caller names them."""
+
+    provider: str | None = None
+    prompt: str | None = None
+    prompt_version_id: uuid.UUID | None = None
+    status: str | None = None
+    text: str | None = None
+
+
+def progress_of(raw: Row) -> dict[str, Any]:
+    """Counts by state as the API reports them (`running` = leased)."""
+    counts = raw["counts"]
+    return {
+        "total": sum(counts.values()),
+        "pending": counts.get("pending", 0),
+        "running": counts.get("leased", 0),
+        "done": counts.get("done", 0),
+        "failed": counts.get("failed", 0),
+        "cancelled": counts.get("cancelled", 0),
+        "passed": raw["passed"],
+        "cost": raw["cost"],
+    }
+
+
+def result_filter(query: ResultQuery, prompts: Sequence[Row], providers: Sequence[Row]) -> (
+    ResultFilter
+):
+    """Labels and version ids resolved to the run's positions (an unknown label matches none)."""
+    prompt_positions = None
+    if query.prompt is not None or query.prompt_version_id is not None:
+        prompt_positions = [
+            p["position"] for p in prompts
+            if (query.prompt is None or p["label"] == query.prompt)
+            and (query.prompt_version_id is None or p["prompt_version_id"] == query.prompt_version_id)
+        ]  # fmt: skip
+    provider_positions = None
+    if query.provider is not None:
+        provider_positions = [
+            p["position"] for p in providers
+            if query.provider in (p["label"], p["provider"].get("id"))
+        ]  # fmt: skip
+    return ResultFilter(prompt_positions, provider_positions, query.status, query.text)
+
+
+def results_page(
+    *, runs: Any, results: Any, run_id: uuid.UUID, query: ResultQuery,
+    after: Sequence[int] | None, limit: int,
+) -> tuple[list[Row], Sequence[int] | None]:
+    """One page of a run's cells with results, labelled; and the key to continue after."""
+    runs.get(run_id)
+    prompts, providers = runs.prompts(run_id), runs.providers(run_id)
+    rows = results.page(run_id, result_filter(query, prompts, providers), after, limit + 1)
+    by_prompt = {p["position"]: p for p in prompts}
+    by_provider = {p["position"]: p for p in providers}
+    for row in rows:
+        prompt = by_prompt[row["prompt_position"]]
+        row["prompt_label"] = prompt["label"]
+        row["prompt_version_id"] = prompt["prompt_version_id"]
+        row["provider"] = by_provider[row["provider_position"]]["label"]
+    nxt = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        nxt = [last["case_position"], last["prompt_position"], last["provider_position"],
+               last["repeat"]]
+    return rows[:limit], nxt
+
+
+def export_run(
+    *, runs: Any, results: Any, run_id: uuid.UUID, fmt: ExportFormat, summary: Sequence[Any]
+) -> bytes:
+    """The run's results in a file format, through the same writers as `assay run -o`."""
+    run = runs.get(run_id)
+    if fmt not in EXPORT_FILES:
+        raise InvalidInput(f"unknown export format {fmt!r}", details={"format": fmt})
+    meta = RunMeta(
+        run_id=str(run_id),
+        description=run["name"],
+        created_at=run["created_at"],
+        source=(run["spec"] or {}).get("source"),
+        status=run["status"],
+        cells=run["total_cells"],
+        passed=sum(s.passed for s in summary),
+        failed=sum(s.failed for s in summary),
+        errors=sum(s.errors for s in summary),
+        cost=sum(s.cost for s in summary),
+    )
+    with tempfile.TemporaryDirectory(prefix="assay-export-") as tmp:
+        path = Path(tmp) / f"results{EXPORT_FILES[fmt]}"
+        writer_for(path).write(path, records=results.records(run_id), summary=summary, meta=meta)
+        return path.read_bytes()
+
+
+def compare_runs(
+    *, runs: Any, results: Any, base: uuid.UUID, head: uuid.UUID,
+    changes: Sequence[str] | None, prompt: str | None, provider: str | None,
+    after: Sequence[Any] | None, limit: int,
+) -> tuple[dict[str, int], list[Row], list[Any] | None]:
+    """Counts of every change, a page of matched cells, and the key to continue after."""
+    runs.get(base)
+    runs.get(head)
+    counts, rows = results.compare(
+        base, head, changes=changes, prompt=prompt, provider=provider, after=after,
+        limit=limit + 1,
+    )
+    nxt = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        nxt = [last["pos"], last["side"], last["prompt_label"], last["provider"], last["repeat"]]
+    full = {k: 0 for k in ("improved", "regressed", "unchanged", "new", "removed")}
+    return full | counts, rows[:limit], nxt
