@@ -1,4 +1,4 @@
-"""API Gateway (HTTP API, payload v2) → the Assay resolver app; services built once per container."""
+"""API Gateway (HTTP API, payload v2) events to the Assay resolver app, built once per container."""
 
 from __future__ import annotations
 

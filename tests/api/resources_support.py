@@ -45,6 +45,16 @@ class FakeLauncher:
         self.stopped.append(run_id)
 
 
+class FakeServices(SimpleNamespace):
+    """A stand-in for ApiServices: sync start_run/stop_run over a recording launcher."""
+
+    def start_run(self, run_id: uuid.UUID) -> None:
+        self.launcher.start(run_id)
+
+    def stop_run(self, run_id: uuid.UUID, reason: str) -> None:
+        self.launcher.stop(run_id)
+
+
 def make_tenant(database_url: str, name: str) -> Tenant:
     """A user and their workspace, created as the database owner."""
     tenant = Tenant(uuid.uuid4(), uuid.uuid4())
@@ -110,9 +120,9 @@ def build_test_app(
     return app
 
 
-def services(**kw: Any) -> SimpleNamespace:
+def services(**kw: Any) -> FakeServices:
     """A stand-in for ApiServices."""
-    return SimpleNamespace(launcher=kw.pop("launcher", FakeLauncher()), **kw)
+    return FakeServices(launcher=kw.pop("launcher", FakeLauncher()), **kw)
 
 
 def event(
@@ -153,8 +163,13 @@ def event(
             "accountId": "123456789012",
             "apiId": "api",
             "domainName": "api.test",
-            "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
-                     "sourceIp": "127.0.0.1", "userAgent": "pytest"},
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": "pytest",
+            },
             "requestId": str(uuid.uuid4()),
             "routeKey": "$default",
             "stage": "$default",
@@ -238,13 +253,18 @@ def make_world(database_url: str, **service_kw: Any) -> World:
 def count(database_url: str, table: str) -> int:
     """Rows in a table, seen by the database owner."""
     with psycopg.connect(database_url, autocommit=True) as conn:
-        row = conn.execute(f"select count(*) from {table}").fetchone()  # noqa: S608
+        row = conn.execute(f"select count(*) from {table}").fetchone()
     assert row is not None
     return int(row[0])
 
 
-def seed_suite(client: Client, cases: list[dict[str, Any]], *, template: str = "{{ word }}",
-               name: str = "suite") -> tuple[dict[str, Any], dict[str, Any]]:
+def seed_suite(
+    client: Client,
+    cases: list[dict[str, Any]],
+    *,
+    template: str = "{{ word }}",
+    name: str = "suite",
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """A test set and a prompt through the API; their JSON."""
     test_set = client.post("/v1/test-sets", body={"name": name, "cases": cases})
     assert test_set.status == 201, test_set.body
@@ -253,13 +273,22 @@ def seed_suite(client: Client, cases: list[dict[str, Any]], *, template: str = "
     return test_set.json, prompt.json
 
 
-def start_run(client: Client, test_set: dict[str, Any], prompt_version_ids: list[str],
-              models: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+def start_run(
+    client: Client,
+    test_set: dict[str, Any],
+    prompt_version_ids: list[str],
+    models: list[dict[str, Any]],
+    **extra: Any,
+) -> dict[str, Any]:
     """POST /v1/runs; the run's JSON."""
     answer = client.post(
         "/v1/runs",
-        body={"test_set_id": test_set["id"], "prompt_version_ids": prompt_version_ids,
-              "models": models, **extra},
+        body={
+            "test_set_id": test_set["id"],
+            "prompt_version_ids": prompt_version_ids,
+            "models": models,
+            **extra,
+        },
     )
     assert answer.status == 201, answer.body
     return dict(answer.json)

@@ -8,6 +8,7 @@ import json
 import uuid
 
 import pytest
+
 from api.resources_support import World, count, make_world
 
 
@@ -17,7 +18,11 @@ def world(database_url: str) -> World:
 
 
 CASES = [
-    {"description": "greet", "vars": {"name": "Ada"}, "assert": [{"type": "contains", "value": "Ada"}]},
+    {
+        "description": "greet",
+        "vars": {"name": "Ada"},
+        "assert": [{"type": "contains", "value": "Ada"}],
+    },
     {"vars": {"name": "Bob"}, "assert": [{"type": "icontains", "value": "bob"}]},
 ]
 
@@ -56,7 +61,11 @@ def test_duplicate_name_conflicts_and_unknown_fields_are_refused(world: World) -
     assert extra.status == 422
     assert "error" in extra.json
     bad_case = world.alice.post(
-        "/v1/test-sets", body={"name": "y", "cases": [{"vars": {}, "assert": [{"type": "python", "value": "True"}]}]}
+        "/v1/test-sets",
+        body={
+            "name": "y",
+            "cases": [{"vars": {}, "assert": [{"type": "python", "value": "True"}]}],
+        },
     )
     assert bad_case.status == 400
     assert bad_case.json["error"]["details"]["errors"][0]["case"] == 0
@@ -75,14 +84,20 @@ def test_every_case_change_makes_a_version_sharing_unchanged_cases(world: World)
     edited_id = edited.json["cases"][0]["id"]
     assert edited_id != new_id
     bulk = world.alice.post(
-        f"/v1/test-sets/{sid}/cases/bulk", body={"cases": [{"vars": {"name": f"n{i}"}} for i in range(3)]}
+        f"/v1/test-sets/{sid}/cases/bulk",
+        body={"cases": [{"vars": {"name": f"n{i}"}} for i in range(3)]},
     )
     assert bulk.json["version"]["version"] == 4
-    assert world.alice.delete(f"/v1/test-sets/{sid}/cases/{edited_id}").json["version"]["case_count"] == 5
+    assert (
+        world.alice.delete(f"/v1/test-sets/{sid}/cases/{edited_id}").json["version"]["case_count"]
+        == 5
+    )
     assert world.alice.delete(f"/v1/test-sets/{sid}/cases/{edited_id}").status == 404
     versions = world.alice.get(f"/v1/test-sets/{sid}/versions", query={"limit": 2}).json
     assert [v["version"] for v in versions["items"]] == [5, 4]
-    rest = world.alice.get(f"/v1/test-sets/{sid}/versions", query={"cursor": versions["next_cursor"]}).json
+    rest = world.alice.get(
+        f"/v1/test-sets/{sid}/versions", query={"cursor": versions["next_cursor"]}
+    ).json
     assert [v["version"] for v in rest["items"]] == [3, 2, 1]
     v1, v3 = rest["items"][2]["id"], rest["items"][0]["id"]
     # content-addressed: v1's two cases are stored once and shared by every later version
@@ -98,7 +113,9 @@ def test_cases_are_paged_by_cursor_and_bad_cursors_refused(world: World) -> None
     sid = create(world, cases=[{"vars": {"i": str(i)}} for i in range(7)])["id"]
     seen, cursor = [], None
     while True:
-        page = world.alice.get(f"/v1/test-sets/{sid}/cases", query={"limit": 3, "cursor": cursor}).json
+        page = world.alice.get(
+            f"/v1/test-sets/{sid}/cases", query={"limit": 3, "cursor": cursor}
+        ).json
         seen += [c["vars"]["i"] for c in page["items"]]
         cursor = page["next_cursor"]
         if cursor is None:
@@ -130,9 +147,15 @@ def test_csv_import_reports_every_bad_line_and_saves_nothing(world: World) -> No
 
 def test_csv_and_jsonl_import_then_export_round_trip(world: World) -> None:
     sid = create(world)["id"]
-    text = "question,__expected1,__expected2,__description\nq1,contains: a,not-icontains: b,first\nq2,equals:x,,\n"
+    text = (
+        "question,__expected1,__expected2,__description\n"
+        "q1,contains: a,not-icontains: b,first\n"
+        "q2,equals:x,,\n"
+    )
     imported = world.alice.post(
-        f"/v1/test-sets/{sid}/import", raw=text, content_type="text/csv; charset=utf-8",
+        f"/v1/test-sets/{sid}/import",
+        raw=text,
+        content_type="text/csv; charset=utf-8",
         query={"mode": "replace"},
     )
     assert imported.status == 201, imported.body
@@ -144,11 +167,17 @@ def test_csv_and_jsonl_import_then_export_round_trip(world: World) -> None:
     assert rows[0]["__expected1"] == "contains:a" and rows[0]["__expected2"] == "not-icontains:b"
     jsonl = world.alice.get(f"/v1/test-sets/{sid}/export", query={"format": "jsonl"}).body
     lines = [json.loads(line) for line in jsonl.splitlines()]
-    assert lines[1] == {"assert": [{"type": "equals", "value": "x", "weight": 1.0}], "vars": {"question": "q2"}, "metadata": {}}
+    assert lines[1] == {
+        "assert": [{"type": "equals", "value": "x", "weight": 1.0}],
+        "vars": {"question": "q2"},
+        "metadata": {},
+    }
     # re-importing the export into a fresh set gives the same content hash
     other = create(world, name="copy", cases=[{"vars": {"z": "1"}}])["id"]
     again = world.alice.post(
-        f"/v1/test-sets/{other}/import", raw=jsonl.encode(), content_type="application/x-ndjson",
+        f"/v1/test-sets/{other}/import",
+        raw=jsonl.encode(),
+        content_type="application/x-ndjson",
         query={"mode": "replace"},
     )
     assert again.json["version"]["content_hash"] == imported.json["version"]["content_hash"]
@@ -156,12 +185,25 @@ def test_csv_and_jsonl_import_then_export_round_trip(world: World) -> None:
 
 def test_import_refuses_wrong_type_non_utf8_and_empty(world: World) -> None:
     sid = create(world)["id"]
-    assert world.alice.post(f"/v1/test-sets/{sid}/import", raw="a", content_type="text/plain").status == 415
-    latin = world.alice.post(f"/v1/test-sets/{sid}/import", raw="q\n\xe9t\xe9\n".encode("latin-1"), content_type="text/csv")
+    assert (
+        world.alice.post(f"/v1/test-sets/{sid}/import", raw="a", content_type="text/plain").status
+        == 415
+    )
+    latin = world.alice.post(
+        f"/v1/test-sets/{sid}/import",
+        raw="q\n\xe9t\xe9\n".encode("latin-1"),
+        content_type="text/csv",
+    )
     assert latin.status == 400 and "UTF-8" in latin.json["error"]["message"]
-    assert world.alice.post(f"/v1/test-sets/{sid}/import", raw="q\n", content_type="text/csv").status == 400
+    assert (
+        world.alice.post(f"/v1/test-sets/{sid}/import", raw="q\n", content_type="text/csv").status
+        == 400
+    )
     big = "q\n" + "x" * (5 * 1024 * 1024) + "\n"
-    assert world.alice.post(f"/v1/test-sets/{sid}/import", raw=big, content_type="text/csv").status == 413
+    assert (
+        world.alice.post(f"/v1/test-sets/{sid}/import", raw=big, content_type="text/csv").status
+        == 413
+    )
     assert count(world.database_url, "test_set_versions") == 1
 
 

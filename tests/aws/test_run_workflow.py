@@ -57,6 +57,10 @@ def test_clean_run_completes_with_one_result_and_one_call_per_cell(aws: AwsStack
     assert rows(aws.database_url, "select status from runs where id = %s", run_id) == [("completed",)]
     results = rows(aws.database_url, "select passed, error from results where run_id = %s", run_id)
     assert len(results) == 12 and all(r == (True, None) for r in results)
+    for event in aws.history(arn):  # every state output past PlanRun reports progress
+        details = event.get("stateExitedEventDetails")
+        if details and "run" in json.loads(details["output"]):
+            assert {"done", "failed", "total"} <= set(json.loads(details["output"])["run"]["progress"])
     names = [name for name, _ in aws.invocations.calls]
     assert names[:2] == ["assay-plan-run", "assay-enqueue-chunks"]
     assert names[-1] == "assay-finalize-run" and "assay-check-progress" in names

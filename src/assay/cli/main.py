@@ -8,7 +8,7 @@ import sys
 import typer
 from rich.console import Console
 
-from assay.cli import db_cmd, run_cmd
+from assay.cli import db_cmd, run_cmd, up_cmd
 from assay.domain.errors import AssayError
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app.command("run", help="Evaluate every case × prompt × model of a promptfoo-s
     run_cmd.run
 )
 app.add_typer(db_cmd.app, name="db")
+app.command("up", help="Serve the API, dashboard and run executor on 127.0.0.1.")(up_cmd.up)
 
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -50,11 +51,12 @@ def build_app(services: ApiServices, *, local: bool = False) -> ApiGatewayResolv
         else APIGatewayHttpResolver(enable_validation=True)
     )
     # Powertools runs request validation first; our guard takes its slot to run before parsing.
-    app._request_validation_middleware = GuardedRequestValidation()  # type: ignore[attr-defined]
+    app._request_validation_middleware = GuardedRequestValidation()
     for router in ROUTERS:
         app.include_router(router, prefix=openapi.API_PREFIX)
     _add_docs(app, auth_required=not services.local_mode)
     routes = _routes(app)
+    _document_success(routes)
     protected = {id(r) for r in routes if r.path not in openapi.PUBLIC_PATHS}
     app.use([auth_middleware(services, protected=lambda r: id(r) in protected, routers=ROUTERS)])
     _add_error_handlers(app, routes)
@@ -63,6 +65,18 @@ def build_app(services: ApiServices, *, local: bool = False) -> ApiGatewayResolv
 
 def _routes(app: ApiGatewayResolver) -> list[Any]:
     return list(app._static_routes) + list(app._dynamic_routes)
+
+
+def _document_success(routes: list[Any]) -> None:
+    """Keep the success answer documented on routes that list their errors in `responses=`.
+
+    Powertools documents the return type only when `responses` is empty; an entry without
+    `content` for the route's status makes it fill that entry from the return type instead.
+    """
+    for route in routes:
+        if route.responses and route.status_code not in route.responses:
+            success = {"description": route.response_description}
+            route.responses = {**route.responses, route.status_code: success}
 
 
 def _add_docs(app: ApiGatewayResolver, *, auth_required: bool) -> None:
@@ -92,67 +106,78 @@ def _add_docs(app: ApiGatewayResolver, *, auth_required: bool) -> None:
 
     @app.get(openapi.DOCS_CSS_PATH, include_in_schema=False)
     def docs_css() -> Response[str]:
-        return Response(200, "text/css", openapi.swagger_asset("swagger-ui.min.css"), headers=cached)
+        return Response(
+            200, "text/css", openapi.swagger_asset("swagger-ui.min.css"), headers=cached
+        )
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     # Never echo the input: it may hold secrets. Location, type and pydantic's message only.
     return [
-        {"loc": [str(part) for part in e.get("loc", ())], "type": e.get("type"), "message": e.get("msg")}
+        {
+            "loc": [str(part) for part in e.get("loc", ())],
+            "type": e.get("type"),
+            "message": e.get("msg"),
+        }
         for e in exc.errors()
     ]
 
 
 def _add_error_handlers(app: ApiGatewayResolver, routes: list[Any]) -> None:
-    @app.exception_handler(AssayError)
+    """The one mapping from what a request can raise to the answer it gets."""
+
     def assay_error(exc: AssayError) -> Response[str]:
         response = from_assay_error(exc)
         if response.status_code == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
 
-    @app.exception_handler(RequestValidationError)
     def invalid_request(exc: RequestValidationError) -> Response[str]:
         errors = _validation_errors(exc)
         if any(e["type"] == "json_invalid" for e in errors):
-            return error_response(400, "malformed_json", "the body is not valid JSON", {"errors": errors})
+            message = "the body is not valid JSON"
+            return error_response(400, "malformed_json", message, {"errors": errors})
         where = "; ".join(f"{'.'.join(e['loc'])}: {e['message']}" for e in errors[:5])
-        return error_response(422, "validation_error", f"invalid request: {where}", {"errors": errors})
+        message = f"invalid request: {where}"
+        return error_response(422, "validation_error", message, {"errors": errors})
 
-    @app.exception_handler(RequestUnsupportedContentType)
     def unsupported_type(exc: RequestUnsupportedContentType) -> Response[str]:
         return error_response(415, "unsupported_media_type", "send the body as application/json")
 
-    @app.exception_handler(UnicodeDecodeError)
     def undecodable(exc: UnicodeDecodeError) -> Response[str]:
         error = not_utf8()
         return error_response(400, error.code, error.message, error.details)
 
-    @app.exception_handler(psycopg.Error)
-    def database_error(exc: psycopg.Error) -> Response[str]:
-        return _database_response(exc)
-
-    @app.exception_handler(ServiceError)
     def service_error(exc: ServiceError) -> Response[str]:
-        return error_response(exc.status_code, "http_error", exc.msg)
+        return error_response(exc.status_code, "http_error", str(exc.msg))
 
-    @app.not_found
     def not_found(exc: NotFoundError) -> Response[str]:
         path = str(app.context.get("_path") or app.current_event.path)
         allowed = sorted({r.method for r in routes if r.rule.match(path)})
-        if allowed:
-            response = error_response(
-                405, "method_not_allowed", f"{path} does not accept this method",
-                {"allowed": allowed},
-            )
-            response.headers["Allow"] = ", ".join(allowed)
-            return response
-        return error_response(404, "not_found", f"no such route: {path}")
+        if not allowed:
+            return error_response(404, "not_found", f"no such route: {path}")
+        message = f"{path} does not accept this method"
+        response = error_response(405, "method_not_allowed", message, {"allowed": allowed})
+        response.headers["Allow"] = ", ".join(allowed)
+        return response
 
-    @app.exception_handler(Exception)
     def unexpected(exc: Exception) -> Response[str]:
         log.error("unhandled error in a route", exc_info=exc)
-        return error_response(500, "internal_error", "internal error; the server logged the details")
+        message = "internal error; the server logged the details"
+        return error_response(500, "internal_error", message)
+
+    # The most specific class an exception is an instance of picks its handler.
+    handlers: dict[type[Exception], Callable[..., Response[str]]] = {
+        AssayError: assay_error,
+        RequestValidationError: invalid_request,
+        RequestUnsupportedContentType: unsupported_type,
+        UnicodeDecodeError: undecodable,
+        psycopg.Error: _database_response,
+        ServiceError: service_error,
+        NotFoundError: not_found,
+        Exception: unexpected,
+    }
+    app.exception_handler_manager.update_exception_handlers(handlers)
 
 
 def _database_response(exc: psycopg.Error) -> Response[str]:

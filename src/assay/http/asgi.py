@@ -55,16 +55,16 @@ class LocalOrigin:
     async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = _content_length(scope)
         if declared is not None and declared > self.max_body:
-            error = too_large(declared, self.max_body)
-            await _send_json(send, 413, error.code, error.message, error.details)
+            big = too_large(declared, self.max_body)
+            await _send_json(send, 413, big.code, big.message, big.details)
             return
         body = bytearray()
         while True:
             message = await receive()
             body += message.get("body", b"")
             if len(body) > self.max_body:
-                error = too_large(len(body), self.max_body)
-                await _send_json(send, 413, error.code, error.message, error.details)
+                big = too_large(len(body), self.max_body)
+                await _send_json(send, 413, big.code, big.message, big.details)
                 return
             if not message.get("more_body", False):
                 break
@@ -93,7 +93,7 @@ class LocalOrigin:
         if file is None:
             await _send(send, 404, "text/plain; charset=utf-8", b"not found")
             return
-        if file == "placeholder":
+        if not isinstance(file, Path):
             await _send(send, 200, "text/html; charset=utf-8", NOT_BUILT_PAGE.encode())
             return
         media = mimetypes.guess_type(file.name)[0] or "application/octet-stream"

@@ -37,7 +37,7 @@ class GuardedRequestValidation(OpenAPIRequestValidationMiddleware):
     """
 
     def __init__(self, max_body: int = MAX_BODY_BYTES) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.max_body = max_body
 
     def handler(self, app: Any, next_middleware: Any) -> Any:

@@ -57,7 +57,9 @@ def _http_fetch(url: str) -> dict[str, Any]:
 class JwksCache:
     """The project's public keys by `kid`, cached for a TTL and refetched on an unknown kid."""
 
-    def __init__(self, url: str, *, fetch: Fetch = _http_fetch, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, url: str, *, fetch: Fetch = _http_fetch, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.url = url
         self._fetch = fetch
         self._clock = clock
@@ -155,7 +157,9 @@ class TokenVerifier:
 
 def verifier_from_settings(settings: Settings) -> TokenVerifier | None:
     """The verifier the settings ask for; None means local single-user mode."""
-    secret = settings.supabase_jwt_secret.get_secret_value() if settings.supabase_jwt_secret else None
+    secret = (
+        settings.supabase_jwt_secret.get_secret_value() if settings.supabase_jwt_secret else None
+    )
     if not settings.supabase_url and not secret:
         return None
     return TokenVerifier(supabase_url=settings.supabase_url, jwt_secret=secret)
@@ -165,4 +169,3 @@ def claims_for_database(user: VerifiedUser) -> dict[str, Any]:
     """The claims a request session carries: only what RLS and auditing need."""
     keep = {k: user.claims[k] for k in ("email", "aud", "session_id") if k in user.claims}
     return keep | {"sub": str(user.user_id), "role": "authenticated"}
-

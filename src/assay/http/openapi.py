@@ -98,7 +98,11 @@ def finish_document(raw: dict[str, Any], *, auth_required: bool) -> dict[str, An
     schemas.update(_error_components())
     if auth_required:
         doc["components"]["securitySchemes"] = {
-            "bearer": {"type": "http", "scheme": "bearer", "description": "Supabase JWT or ak_ key"},
+            "bearer": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "Supabase JWT or ak_ key",
+            },
             "apiKey": {"type": "apiKey", "in": "header", "name": KEY_HEADER},
         }
         doc["security"] = [{"bearer": []}, {"apiKey": []}]

@@ -89,7 +89,9 @@ class UnconfiguredLauncher:
     """Stands in where no executor is wired: starting a run is a clear 503, not a crash."""
 
     async def start(self, run_id: uuid.UUID) -> str:
-        raise StorageError("no run executor is configured for this API", details={"run_id": str(run_id)})
+        raise StorageError(
+            "no run executor is configured for this API", details={"run_id": str(run_id)}
+        )
 
     async def stop(self, run_id: uuid.UUID, reason: str) -> None:
         """Nothing runs, so nothing needs stopping."""

@@ -43,7 +43,13 @@ class ApiKeyStore(Protocol):
     """Where keys live; every call acts in the caller's RLS session."""
 
     def insert(
-        self, *, workspace_id: uuid.UUID, name: str, prefix: str, key_hash: str, created_by: uuid.UUID
+        self,
+        *,
+        workspace_id: uuid.UUID,
+        name: str,
+        prefix: str,
+        key_hash: str,
+        created_by: uuid.UUID,
     ) -> ApiKeyRecord: ...
 
     def list(self, workspace_id: uuid.UUID) -> list[ApiKeyRecord]: ...

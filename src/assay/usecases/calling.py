@@ -6,7 +6,7 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -60,6 +60,17 @@ class LaneStats:
     paused_for: float = 0.0
 
 
+_COUNTERS = (
+    "calls",
+    "attempts",
+    "retries",
+    "rate_limited",
+    "transient_errors",
+    "in_flight",
+    "max_in_flight",
+)
+
+
 class ModelLane:
     """All calls to one model go through its lane; a 429 pauses every call of the lane."""
 
@@ -79,13 +90,13 @@ class ModelLane:
         self._rng = rng or random.Random()
         self._slots = asyncio.Semaphore(concurrency)
         self._not_before = 0.0  # monotonic time before which no call of this lane is sent
-        self._stats = LaneStats()
+        self._counts = dict.fromkeys(_COUNTERS, 0)
 
     @property
     def stats(self) -> LaneStats:
         """A snapshot of the counters."""
         paused = max(0.0, self._not_before - self._clock.monotonic())
-        return replace(self._stats, paused_for=paused)
+        return LaneStats(**self._counts, paused_for=paused)
 
     async def call(self, fn: Callable[[], Awaitable[Completion]]) -> tuple[Completion, int]:
         """Run `fn` until it succeeds: (its completion, attempts made); else its last error.
@@ -150,17 +161,12 @@ class ModelLane:
             await self._clock.sleep(wait)
 
     def _count(self, **deltas: int) -> None:
-        s = self._stats
-        in_flight = s.in_flight + deltas.get("in_flight", 0)
-        self._stats = LaneStats(
-            calls=s.calls + deltas.get("calls", 0),
-            attempts=s.attempts + deltas.get("attempts", 0),
-            retries=s.retries + deltas.get("retries", 0),
-            rate_limited=s.rate_limited + deltas.get("rate_limited", 0),
-            transient_errors=s.transient_errors + deltas.get("transient_errors", 0),
-            in_flight=in_flight,
-            max_in_flight=max(s.max_in_flight, in_flight),
-        )
+        # mutable counters: this runs several times per call on the hot path
+        counts = self._counts
+        for name, delta in deltas.items():
+            counts[name] += delta
+        if counts["in_flight"] > counts["max_in_flight"]:
+            counts["max_in_flight"] = counts["in_flight"]
 
 
 def _with_attempts(error: ProviderError, attempts: int) -> ProviderError:

@@ -54,16 +54,17 @@ def progress_of(raw: Row) -> dict[str, Any]:
     }
 
 
-def result_filter(query: ResultQuery, prompts: Sequence[Row], providers: Sequence[Row]) -> (
-    ResultFilter
-):
+def result_filter(
+    query: ResultQuery, prompts: Sequence[Row], providers: Sequence[Row]
+) -> ResultFilter:
     """Labels and version ids resolved to the run's positions (an unknown label matches none)."""
     prompt_positions = None
     if query.prompt is not None or query.prompt_version_id is not None:
+        wanted = query.prompt_version_id
         prompt_positions = [
             p["position"] for p in prompts
             if (query.prompt is None or p["label"] == query.prompt)
-            and (query.prompt_version_id is None or p["prompt_version_id"] == query.prompt_version_id)
+            and (wanted is None or p["prompt_version_id"] == wanted)
         ]  # fmt: skip
     provider_positions = None
     if query.provider is not None:
@@ -75,8 +76,13 @@ def result_filter(query: ResultQuery, prompts: Sequence[Row], providers: Sequenc
 
 
 def results_page(
-    *, runs: Any, results: Any, run_id: uuid.UUID, query: ResultQuery,
-    after: Sequence[int] | None, limit: int,
+    *,
+    runs: Any,
+    results: Any,
+    run_id: uuid.UUID,
+    query: ResultQuery,
+    after: Sequence[int] | None,
+    limit: int,
 ) -> tuple[list[Row], Sequence[int] | None]:
     """One page of a run's cells with results, labelled; and the key to continue after."""
     runs.get(run_id)
@@ -92,8 +98,12 @@ def results_page(
     nxt = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        nxt = [last["case_position"], last["prompt_position"], last["provider_position"],
-               last["repeat"]]
+        nxt = [
+            last["case_position"],
+            last["prompt_position"],
+            last["provider_position"],
+            last["repeat"],
+        ]
     return rows[:limit], nxt
 
 
@@ -123,15 +133,27 @@ def export_run(
 
 
 def compare_runs(
-    *, runs: Any, results: Any, base: uuid.UUID, head: uuid.UUID,
-    changes: Sequence[str] | None, prompt: str | None, provider: str | None,
-    after: Sequence[Any] | None, limit: int,
+    *,
+    runs: Any,
+    results: Any,
+    base: uuid.UUID,
+    head: uuid.UUID,
+    changes: Sequence[str] | None,
+    prompt: str | None,
+    provider: str | None,
+    after: Sequence[Any] | None,
+    limit: int,
 ) -> tuple[dict[str, int], list[Row], list[Any] | None]:
     """Counts of every change, a page of matched cells, and the key to continue after."""
     runs.get(base)
     runs.get(head)
     counts, rows = results.compare(
-        base, head, changes=changes, prompt=prompt, provider=provider, after=after,
+        base,
+        head,
+        changes=changes,
+        prompt=prompt,
+        provider=provider,
+        after=after,
         limit=limit + 1,
     )
     nxt = None

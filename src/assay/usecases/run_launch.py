@@ -50,12 +50,18 @@ def provider_spec(choice: ModelChoice, openrouter_base_url: str) -> ProviderSpec
             raise InvalidInput(
                 f"unknown local model {choice.id!r}; known: {known}", details={"model": choice.id}
             )
-        return ProviderSpec(id=choice.id, label=label, kind="local", model=model,
-                            params=choice.params)
+        return ProviderSpec(
+            id=choice.id, label=label, kind="local", model=model, params=choice.params
+        )
     if kind == "openrouter" and model:
         return ProviderSpec(
-            id=choice.id, label=label, kind="openrouter", model=model,
-            base_url=openrouter_base_url, api_key_env="OPENROUTER_API_KEY", params=choice.params,
+            id=choice.id,
+            label=label,
+            kind="openrouter",
+            model=model,
+            base_url=openrouter_base_url,
+            api_key_env="OPENROUTER_API_KEY",
+            params=choice.params,
         )
     raise InvalidInput(
         f"model {choice.id!r}: use openrouter:<model> or local:<name>",
@@ -74,9 +80,9 @@ def _unique(labels: Sequence[str], what: str) -> None:
         seen.add(label)
 
 
-def merged_cases(cases: Sequence[dict[str, Any]], defaults: Sequence[AssertionSpec]) -> list[
-    TestCase
-]:
+def merged_cases(
+    cases: Sequence[dict[str, Any]], defaults: Sequence[AssertionSpec]
+) -> list[TestCase]:
     """Each case with the run's default assertions appended."""
     out = []
     for body in cases:
@@ -97,7 +103,7 @@ def launch_run(
     start: Callable[[uuid.UUID], Any],
 ) -> uuid.UUID:
     """Store the run, its prompts, models and planned cells; start it once committed."""
-    check_cases([TestCase(assertions=tuple(request.assertions))])
+    check_cases([TestCase.model_validate({"assert": list(request.assertions)})])
     if request.test_set_version_id is not None:
         version = test_sets.get_version(request.test_set_version_id)
     else:
@@ -112,9 +118,13 @@ def launch_run(
     pinned = []
     for vid in request.prompt_version_ids:
         if vid not in found:
-            raise NotFound(f"prompt version {vid} not found", details={"prompt_version_id": str(vid)})
+            raise NotFound(
+                f"prompt version {vid} not found", details={"prompt_version_id": str(vid)}
+            )
         row = found[vid]
-        pinned.append((vid, PromptTemplate(label=f"{row['name']} v{row['version']}", **row["body"])))
+        pinned.append(
+            (vid, PromptTemplate(label=f"{row['name']} v{row['version']}", **row["body"]))
+        )
     providers = [provider_spec(m, openrouter_base_url) for m in request.models]
     _unique([t.label for _, t in pinned], "prompt versions")
     _unique([p.label for p in providers], "models")
@@ -142,13 +152,24 @@ def launch_run(
         "source": "api",
     }
     runs.insert_run(
-        run_id=run_id, name=request.name or f"run of version {version['version']}",
-        version_id=version["id"], spec=spec, total_cells=total, created_by=user_id,
+        run_id=run_id,
+        name=request.name or f"run of version {version['version']}",
+        version_id=version["id"],
+        spec=spec,
+        total_cells=total,
+        created_by=user_id,
     )
     runs.insert_prompts(run_id, pinned)
     runs.insert_providers(run_id, providers)
-    cells = list(plan_cells(run_id, cases=len(rows), prompts=len(pinned),
-                            providers=len(providers), repeats=request.repeats))
+    cells = list(
+        plan_cells(
+            run_id,
+            cases=len(rows),
+            prompts=len(pinned),
+            providers=len(providers),
+            repeats=request.repeats,
+        )
+    )
     runs.insert_cells(run_id, cells, case_ids)
     on_commit(lambda: start(run_id))
     return run_id

@@ -10,6 +10,8 @@ from typing import Protocol
 from assay.domain.run_state import CellOutcome
 
 WRITE_ATTEMPTS = 4  # a database blip is survived; an outage stops the run
+# What a kill -9 can lose: answers younger than this were paid for but not yet stored.
+FLUSH_INTERVAL_S = 0.1
 
 
 class OutcomeWriter(Protocol):
@@ -28,7 +30,7 @@ class OutcomeSink:
         workspace_id: uuid.UUID,
         *,
         batch: int = 200,
-        interval: float = 0.25,
+        interval: float = FLUSH_INTERVAL_S,
     ) -> None:
         self._writer, self._run, self._ws = writer, run_id, workspace_id
         self._batch, self._interval = batch, interval

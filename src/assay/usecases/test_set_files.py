@@ -31,8 +31,10 @@ def _expected(spec: dict[str, Any], where: str) -> str:
         if base in _BARE_TYPES or threshold is not None:
             return head
         raise _unsayable(where, f"a '{kind}' without a value")
-    if base in _LIST_TYPES and isinstance(value, list) and all(
-        isinstance(v, str) and "," not in v for v in value
+    if (
+        base in _LIST_TYPES
+        and isinstance(value, list)
+        and all(isinstance(v, str) and "," not in v for v in value)
     ):
         return f"{head}:{', '.join(value)}"
     if isinstance(value, str) and value == value.strip() and "\n" not in value:

@@ -19,8 +19,6 @@ ImportFormat = Literal["csv", "jsonl"]
 class TestSetsStore(Protocol):
     """What these use cases need of storage (`TestSetsRepo`)."""
 
-    __test__ = False
-
     def get_set(self, test_set_id: uuid.UUID) -> Row: ...
     def lock_set(self, test_set_id: uuid.UUID) -> None: ...
     def create_set(self, name: str, description: str | None) -> uuid.UUID: ...
@@ -32,7 +30,11 @@ class TestSetsStore(Protocol):
         self, version_id: uuid.UUID, after: int = -1, limit: int | None = None
     ) -> list[Row]: ...
     def create_version(
-        self, test_set_id: uuid.UUID, version: int, digest: str, case_ids: Sequence[uuid.UUID],
+        self,
+        test_set_id: uuid.UUID,
+        version: int,
+        digest: str,
+        case_ids: Sequence[uuid.UUID],
         note: str | None,
     ) -> Row: ...
 
@@ -123,16 +125,26 @@ def create_test_set(
     return test_set_id
 
 
-def add_cases(*, repo: TestSetsStore, test_set_id: uuid.UUID, cases: Sequence[TestCase],
-              note: str = "cases added") -> Change:
+def add_cases(
+    *,
+    repo: TestSetsStore,
+    test_set_id: uuid.UUID,
+    cases: Sequence[TestCase],
+    note: str = "cases added",
+) -> Change:
     """Append cases to the latest version."""
     return change_cases(
         repo=repo, test_set_id=test_set_id, new=cases, edit=lambda c, s: c + s, note=note
     )
 
 
-def replace_cases(*, repo: TestSetsStore, test_set_id: uuid.UUID, cases: Sequence[TestCase],
-                  note: str = "cases replaced") -> Change:
+def replace_cases(
+    *,
+    repo: TestSetsStore,
+    test_set_id: uuid.UUID,
+    cases: Sequence[TestCase],
+    note: str = "cases replaced",
+) -> Change:
     """Make the next version hold exactly `cases`."""
     return change_cases(
         repo=repo, test_set_id=test_set_id, new=cases, edit=lambda _c, s: s, note=note
@@ -191,7 +203,9 @@ def import_cases(
     return add_cases(repo=repo, test_set_id=test_set_id, cases=cases, note=note)
 
 
-def diff_versions(base: list[Row], head: list[Row]) -> tuple[list[Row], list[Row], list[tuple[Row, Row]], int]:
+def diff_versions(
+    base: list[Row], head: list[Row]
+) -> tuple[list[Row], list[Row], list[tuple[Row, Row]], int]:
     """Cases added, removed and changed (same position, different content) from base to head."""
     base_left: dict[str, int] = {}
     for r in base:

@@ -9,7 +9,7 @@ import math
 import random
 import uuid
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -96,18 +96,26 @@ async def work_on_chunk(
                 else:
                     sink.add(outcome)
 
-            watch = asyncio.create_task(_watch_cancel(store, run_id, evaluator, limits.watch_s))
+            work = asyncio.create_task(process_chunk(
+                store=store, evaluator=evaluator, lane=lane, run_id=run_id,
+                chunk=message.chunk, owner=owner, lease_s=limits.lease_s, emit=emit,
+            ))
+            watch = asyncio.create_task(
+                _watch_cancel(store, run_id, evaluator, work, limits.watch_s)
+            )
+            report = None
             try:
                 async with asyncio.timeout(limits.budget_s):
-                    report = await process_chunk(
-                        store=store, evaluator=evaluator, lane=lane, run_id=run_id,
-                        chunk=message.chunk, owner=owner, lease_s=limits.lease_s, emit=emit,
-                    )
+                    report = await work
             except TimeoutError:
-                timed_out, report = True, None
+                timed_out = True
+            except asyncio.CancelledError:
+                if not evaluator.stopped.is_set():
+                    raise
             finally:
-                watch.cancel()
-                await asyncio.gather(watch, return_exceptions=True)
+                for task in (work, watch):
+                    task.cancel()
+                await asyncio.gather(work, watch, return_exceptions=True)
         written = sink.written
     finally:
         # cells this delivery did not finish go back to pending for the next one
@@ -130,12 +138,14 @@ async def work_on_chunk(
 
 
 async def _watch_cancel(
-    store: RunStore, run_id: uuid.UUID, evaluator: Evaluator, every_s: float
+    store: RunStore, run_id: uuid.UUID, evaluator: Evaluator, work: asyncio.Task[Any],
+    every_s: float,
 ) -> None:
-    """Stop calling models as soon as the run is no longer active."""
+    """Stop calling models as soon as the run is no longer active: queued calls are dropped."""
     for _ in range(100_000):  # bounded; the caller cancels this task when the chunk ends
         await asyncio.sleep(every_s)
         with contextlib.suppress(Exception):
             if await store.status(run_id) not in ACTIVE:
                 evaluator.stopped.set()
+                work.cancel()
                 return

@@ -19,7 +19,13 @@ class PostgresApiKeys:
         self._conn = conn
 
     def insert(
-        self, *, workspace_id: uuid.UUID, name: str, prefix: str, key_hash: str, created_by: uuid.UUID
+        self,
+        *,
+        workspace_id: uuid.UUID,
+        name: str,
+        prefix: str,
+        key_hash: str,
+        created_by: uuid.UUID,
     ) -> ApiKeyRecord:
         """Store a new key's hash."""
         row = self._conn.execute(

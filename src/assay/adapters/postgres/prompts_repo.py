@@ -82,7 +82,7 @@ class PromptsRepo:
             self._conn.execute("select 1 from prompts where id = %s for update", (prompt_id,))
         return row
 
-    def list(self, after: tuple[str, str] | None, limit: int) -> list[Row]:
+    def list_page(self, after: tuple[str, str] | None, limit: int) -> list[Row]:
         """Prompts by name after a (name, id) position."""
         if after is None:
             return self._rows(

@@ -9,8 +9,8 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from assay.adapters.postgres.reports import _RESULT_ROWS, to_record
 from assay.adapters.postgres.compare_sql import COMPARE
+from assay.adapters.postgres.reports import _RESULT_ROWS, to_record
 from assay.domain.models import ResultRecord
 from assay.usecases.results import ResultFilter
 

@@ -344,42 +344,39 @@ class PostgresRunStore:
         return Progress(total=sum(counts.values()), passed=agg[0], cost=float(agg[1]), **counts)
 
 
+_RESULT_COLUMNS = (
+    "cell_id, workspace_id, run_id, output, finish_reason, prompt_tokens, completion_tokens, "
+    "total_tokens, cost, latency_ms, cached, error, error_code, passed, score, grading, attempts"
+)
+
+
 async def _insert_results(
     conn: AsyncConnection,
     run_id: uuid.UUID,
     workspace_id: uuid.UUID,
     outcomes: Sequence[CellOutcome],
 ) -> None:
-    rows = []
-    for o in outcomes:
-        c, g = o.completion, o.grading
-        rows.append(
-            (
-                o.cell_id,
-                workspace_id,
-                run_id,
-                c.text if c else None,
-                c.finish_reason if c else None,
-                c.usage.prompt_tokens if c else None,
-                c.usage.completion_tokens if c else None,
-                c.usage.total_tokens if c else None,
-                c.usage.cost if c else None,
-                c.latency_ms if c else None,
-                bool(c and c.cached),
-                o.error,
-                o.error_code,
-                g.passed if g else None,
-                g.score if g else None,
-                Jsonb(g.model_dump(mode="json")) if g else None,
-                o.attempts,
-            )
-        )
-    async with conn.cursor() as cur:
-        await cur.executemany(
-            "insert into results (cell_id, workspace_id, run_id, output, finish_reason, "
-            "prompt_tokens, completion_tokens, total_tokens, cost, latency_ms, cached, error, "
-            "error_code, passed, score, grading, attempts) values "
-            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            "on conflict (cell_id) do nothing",
-            rows,
-        )
+    """COPY into a per-session staging table, then one INSERT … ON CONFLICT DO NOTHING:
+    several times cheaper than a statement per row at hundreds of results a second."""
+    await conn.execute(
+        "create temp table if not exists results_staging "
+        "(like public.results including defaults) on commit delete rows"
+    )
+    async with conn.cursor() as cur, cur.copy(
+        f"copy results_staging ({_RESULT_COLUMNS}) from stdin"
+    ) as copy:
+        for o in outcomes:
+            c, g = o.completion, o.grading
+            await copy.write_row((
+                o.cell_id, workspace_id, run_id,
+                c.text if c else None, c.finish_reason if c else None,
+                c.usage.prompt_tokens if c else None, c.usage.completion_tokens if c else None,
+                c.usage.total_tokens if c else None, c.usage.cost if c else None,
+                c.latency_ms if c else None, bool(c and c.cached), o.error, o.error_code,
+                g.passed if g else None, g.score if g else None,
+                g.model_dump_json() if g else None, o.attempts,
+            ))  # fmt: skip
+    await conn.execute(
+        f"insert into results ({_RESULT_COLUMNS}) select {_RESULT_COLUMNS} "
+        "from results_staging on conflict (cell_id) do nothing"
+    )

@@ -33,8 +33,14 @@ class RunsRepo:
         return self._conn.cursor(row_factory=dict_row).execute(query, params).fetchall()
 
     def insert_run(
-        self, *, run_id: uuid.UUID, name: str, version_id: uuid.UUID, spec: dict[str, Any],
-        total_cells: int, created_by: uuid.UUID,
+        self,
+        *,
+        run_id: uuid.UUID,
+        name: str,
+        version_id: uuid.UUID,
+        spec: dict[str, Any],
+        total_cells: int,
+        created_by: uuid.UUID,
     ) -> None:
         """The run row, queued."""
         self._conn.execute(
@@ -63,12 +69,17 @@ class RunsRepo:
             cur.executemany(
                 "insert into run_providers (run_id, position, workspace_id, label, provider) "
                 "values (%s, %s, %s, %s, %s)",
-                [(run_id, pos, self._ws, p.label, Jsonb(p.stored())) for pos, p in
-                 enumerate(providers)],
+                [
+                    (run_id, pos, self._ws, p.label, Jsonb(p.stored()))
+                    for pos, p in enumerate(providers)
+                ],
             )
 
     def insert_cells(
-        self, run_id: uuid.UUID, cells: Sequence[PlannedCell], case_ids: Sequence[uuid.UUID],
+        self,
+        run_id: uuid.UUID,
+        cells: Sequence[PlannedCell],
+        case_ids: Sequence[uuid.UUID],
         batch: int = 20_000,
     ) -> None:
         """Planned cells, as array INSERTs (COPY is refused under row level security)."""
@@ -101,7 +112,7 @@ class RunsRepo:
             raise NotFound(f"run {run_id} not found", details={"run_id": str(run_id)})
         return rows[0]
 
-    def list(self, after: tuple[str, str] | None, limit: int) -> list[Row]:
+    def list_page(self, after: tuple[str, str] | None, limit: int) -> list[Row]:
         """Runs newest first, after a (created_at, id) position."""
         if after is None:
             return self._rows(

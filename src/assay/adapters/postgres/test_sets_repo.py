@@ -121,8 +121,9 @@ class TestSetsRepo:
         if cur.rowcount == 0:
             raise NotFound(f"test set {test_set_id} not found")
 
-    def store_cases(self, test_set_id: uuid.UUID, bodies: Sequence[dict[str, Any]],
-                    hashes: Sequence[str]) -> dict[str, uuid.UUID]:
+    def store_cases(
+        self, test_set_id: uuid.UUID, bodies: Sequence[dict[str, Any]], hashes: Sequence[str]
+    ) -> dict[str, uuid.UUID]:
         """Content-addressed insert; the id of every given hash."""
         if not hashes:
             return {}
@@ -180,7 +181,11 @@ class TestSetsRepo:
         )
 
     def create_version(
-        self, test_set_id: uuid.UUID, version: int, digest: str, case_ids: Sequence[uuid.UUID],
+        self,
+        test_set_id: uuid.UUID,
+        version: int,
+        digest: str,
+        case_ids: Sequence[uuid.UUID],
         note: str | None,
     ) -> Row:
         """A new immutable version listing `case_ids` in order."""

@@ -14,7 +14,7 @@ from assay.http.request import scope_of
 from assay.usecases import api_keys
 from assay.usecases.api_keys import ApiKeyRecord
 
-router = Router()
+router = Router()  # type: ignore[no-untyped-call]
 
 
 class ApiKeyCreate(ApiModel):

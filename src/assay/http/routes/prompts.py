@@ -13,7 +13,6 @@ from assay.adapters.postgres.test_sets_repo import TestSetsRepo
 from assay.domain.models import ChatMessage, PromptTemplate
 from assay.http.request import scope_of
 from assay.http.schemas.common import DEFAULT_PAGE, MAX_PAGE, decode_cursor, encode_cursor
-from assay.http.schemas.common import error_responses as errors
 from assay.http.schemas.prompts import (
     CaseVariables,
     PromptBody,
@@ -28,7 +27,7 @@ from assay.http.schemas.prompts import (
 )
 from assay.usecases import prompts as uc
 
-router = Router()
+router = Router()  # type: ignore[no-untyped-call]
 TAG = ["prompts"]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 
@@ -53,22 +52,25 @@ def prompt_out(row: dict[str, Any]) -> PromptOut:
     """A prompt row with its latest version."""
     latest = PromptVersionOut.model_validate(row["latest"]) if row["latest"] else None
     return PromptOut(
-        id=row["id"], name=row["name"], created_at=row["created_at"],
-        updated_at=row["updated_at"], latest_version=latest,
+        id=row["id"],
+        name=row["name"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        latest_version=latest,
     )
 
 
-@router.get("/prompts", tags=TAG, responses=errors(400))
+@router.get("/prompts", tags=TAG)
 def list_prompts(cursor: str | None = None, limit: Limit = DEFAULT_PAGE) -> PromptPage:
     """Prompts by name, each with its latest version."""
     after = decode_cursor(cursor, (str, str))
-    rows = repo().list((after[0], after[1]) if after else None, limit + 1)
+    rows = repo().list_page((after[0], after[1]) if after else None, limit + 1)
     more = len(rows) > limit
     nxt = encode_cursor([rows[limit - 1]["name"], str(rows[limit - 1]["id"])]) if more else None
     return PromptPage(items=[prompt_out(r) for r in rows[:limit]], next_cursor=nxt)
 
 
-@router.post("/prompts", tags=TAG, status_code=201, responses=errors(400, 409))
+@router.post("/prompts", tags=TAG, status_code=201)
 def create_prompt(body: PromptCreate) -> PromptOut:
     """Create a prompt with its first version; the template's variables are detected."""
     r = repo()
@@ -76,13 +78,13 @@ def create_prompt(body: PromptCreate) -> PromptOut:
     return prompt_out(r.get(prompt_id))
 
 
-@router.get("/prompts/<prompt_id>", tags=TAG, responses=errors(404))
+@router.get("/prompts/<prompt_id>", tags=TAG)
 def read_prompt(prompt_id: uuid.UUID) -> PromptOut:
     """One prompt with its latest version."""
     return prompt_out(repo().get(prompt_id))
 
 
-@router.patch("/prompts/<prompt_id>", tags=TAG, responses=errors(404, 409))
+@router.patch("/prompts/<prompt_id>", tags=TAG)
 def rename_prompt(prompt_id: uuid.UUID, body: PromptRename) -> PromptOut:
     """Rename a prompt."""
     r = repo()
@@ -90,14 +92,13 @@ def rename_prompt(prompt_id: uuid.UUID, body: PromptRename) -> PromptOut:
     return prompt_out(r.get(prompt_id))
 
 
-@router.delete("/prompts/<prompt_id>", tags=TAG, status_code=204, responses=errors(404))
+@router.delete("/prompts/<prompt_id>", tags=TAG, status_code=204)
 def delete_prompt(prompt_id: uuid.UUID) -> None:
     """Delete a prompt and its versions; runs keep their copy of the template."""
     repo().delete(prompt_id)
 
 
-@router.post("/prompts/<prompt_id>/versions", tags=TAG, status_code=201,
-             responses=errors(400, 404))
+@router.post("/prompts/<prompt_id>/versions", tags=TAG, status_code=201)
 def add_version(prompt_id: uuid.UUID, body: PromptBody) -> PromptVersionCreated:
     """A new version (text or chat messages); the same template again returns its version."""
     r = repo()
@@ -106,7 +107,7 @@ def add_version(prompt_id: uuid.UUID, body: PromptBody) -> PromptVersionCreated:
     return PromptVersionCreated(version=PromptVersionOut.model_validate(row), created=created)
 
 
-@router.get("/prompts/<prompt_id>/versions", tags=TAG, responses=errors(400, 404))
+@router.get("/prompts/<prompt_id>/versions", tags=TAG)
 def list_versions(
     prompt_id: uuid.UUID, cursor: str | None = None, limit: Limit = DEFAULT_PAGE
 ) -> PromptVersionPage:
@@ -120,13 +121,13 @@ def list_versions(
     return PromptVersionPage(items=items, next_cursor=nxt)
 
 
-@router.get("/prompts/<prompt_id>/versions/<version_id>", tags=TAG, responses=errors(404))
+@router.get("/prompts/<prompt_id>/versions/<version_id>", tags=TAG)
 def read_version(prompt_id: uuid.UUID, version_id: uuid.UUID) -> PromptVersionOut:
     """One version."""
     return PromptVersionOut.model_validate(repo().version(version_id, prompt_id))
 
 
-@router.get("/prompts/<prompt_id>/check", tags=TAG, responses=errors(404))
+@router.get("/prompts/<prompt_id>/check", tags=TAG)
 def check_variables(
     prompt_id: uuid.UUID, test_set_version_id: uuid.UUID, version_id: uuid.UUID | None = None
 ) -> VariableCheck:

@@ -12,11 +12,10 @@ from assay.domain.models import SummaryRow
 from assay.http.errors import PayloadTooLarge
 from assay.http.routes.runs import TAG, Limit, results_repo, router, runs_repo, summary_out
 from assay.http.schemas.common import DEFAULT_PAGE, decode_cursor, encode_cursor
-from assay.http.schemas.common import error_responses as errors
 from assay.http.schemas.runs import (
     Change,
-    ComparePage,
     CompareItem,
+    ComparePage,
     ResultOut,
     ResultPage,
     ResultStatus,
@@ -32,7 +31,7 @@ EXPORT_TYPES = {
 Text = Annotated[str | None, Query(min_length=1, max_length=500)]
 
 
-@router.get("/runs/<run_id>/results", tags=TAG, responses=errors(400, 404))
+@router.get("/runs/<run_id>/results", tags=TAG)
 def list_results(
     run_id: uuid.UUID,
     cursor: str | None = None,
@@ -53,15 +52,17 @@ def list_results(
     items = []
     for r in rows:
         case = r["case_body"] or {}
-        items.append(ResultOut(
-            **{k: r[k] for k in ResultOut.model_fields if k in r},
-            description=case.get("description"), vars=case.get("vars", {}),
-            error=r["error"] or r["cell_error"],
-        ))  # fmt: skip
+        fields = {k: r[k] for k in ResultOut.model_fields if k in r}
+        fields |= {
+            "description": case.get("description"),
+            "vars": case.get("vars", {}),
+            "error": r["error"] or r["cell_error"],
+        }
+        items.append(ResultOut.model_validate(fields))  # fmt: skip
     return ResultPage(items=items, next_cursor=encode_cursor(list(nxt)) if nxt else None)
 
 
-@router.get("/runs/<run_id>/export", tags=TAG, responses=errors(404, 413))
+@router.get("/runs/<run_id>/export", tags=TAG)
 def export_results(
     run_id: uuid.UUID, format: Literal["csv", "jsonl", "junit"] = "jsonl"
 ) -> Response[str]:
@@ -80,7 +81,7 @@ def export_results(
     return Response(200, EXPORT_TYPES[format], data.decode("utf-8"))
 
 
-@router.get("/runs/<run_id>/compare", tags=TAG, responses=errors(400, 404))
+@router.get("/runs/<run_id>/compare", tags=TAG)
 def compare_runs(
     run_id: uuid.UUID,
     base_run_id: uuid.UUID,

@@ -17,7 +17,6 @@ from assay.domain.errors import Conflict
 from assay.domain.models import AssertionSpec
 from assay.http.request import RequestScope, scope_of
 from assay.http.schemas.common import DEFAULT_PAGE, MAX_PAGE, decode_cursor, encode_cursor
-from assay.http.schemas.common import error_responses as errors
 from assay.http.schemas.runs import (
     ProgressOut,
     RunCreate,
@@ -30,7 +29,7 @@ from assay.http.schemas.runs import (
 from assay.usecases import results as read
 from assay.usecases.run_launch import ModelChoice, RunRequest, launch_run
 
-router = Router()
+router = Router()  # type: ignore[no-untyped-call]
 TAG = ["runs"]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 
@@ -88,7 +87,7 @@ def summary_out(r: dict[str, Any]) -> SummaryOut:
     )  # fmt: skip
 
 
-@router.post("/runs", tags=TAG, status_code=201, responses=errors(400, 404))
+@router.post("/runs", tags=TAG, status_code=201)
 def create_run(body: RunCreate) -> RunOut:
     """Store a run (pinned test set version, prompt versions, models) and start it."""
     scope = scope_of(router)
@@ -113,17 +112,17 @@ def create_run(body: RunCreate) -> RunOut:
         user_id=scope.user_id,
         openrouter_base_url=_base_url(scope),
         on_commit=scope.on_commit,
-        start=lambda rid: scope.services.launcher.start(rid),
+        start=scope.services.start_run,
     )
     return run_out(runs, runs.get(run_id), detail=True)
 
 
-@router.get("/runs", tags=TAG, responses=errors(400))
+@router.get("/runs", tags=TAG)
 def list_runs(cursor: str | None = None, limit: Limit = DEFAULT_PAGE) -> RunPage:
     """Runs, newest first."""
     after = decode_cursor(cursor, (str, str))
     repo = runs_repo()
-    rows = repo.list((after[0], after[1]) if after else None, limit + 1)
+    rows = repo.list_page((after[0], after[1]) if after else None, limit + 1)
     nxt = None
     if len(rows) > limit:
         last = rows[limit - 1]
@@ -131,14 +130,14 @@ def list_runs(cursor: str | None = None, limit: Limit = DEFAULT_PAGE) -> RunPage
     return RunPage(items=[run_out(repo, r, detail=False) for r in rows[:limit]], next_cursor=nxt)
 
 
-@router.get("/runs/<run_id>", tags=TAG, responses=errors(404))
+@router.get("/runs/<run_id>", tags=TAG)
 def read_run(run_id: uuid.UUID) -> RunOut:
     """A run with live progress (counts from Postgres) and aggregates per prompt × model."""
     repo = runs_repo()
     return run_out(repo, repo.get(run_id), detail=True)
 
 
-@router.post("/runs/<run_id>/cancel", tags=TAG, responses=errors(404, 409))
+@router.post("/runs/<run_id>/cancel", tags=TAG)
 def cancel_run(run_id: uuid.UUID) -> RunOut:
     """Stop a run: unfinished cells are cancelled and no new call is made."""
     scope = scope_of(router)
@@ -149,7 +148,7 @@ def cancel_run(run_id: uuid.UUID) -> RunOut:
             f"run {run_id} has already {row['status']}", details={"status": row["status"]}
         )
     repo.cancel(run_id)
-    scope.on_commit(lambda: scope.services.launcher.stop(run_id))
+    scope.on_commit(lambda: scope.services.stop_run(run_id, "cancelled through the API"))
     return run_out(repo, repo.get(run_id), detail=True)
 
 

@@ -14,7 +14,6 @@ from assay.domain.errors import InvalidInput
 from assay.http.errors import PayloadTooLarge, UnsupportedMediaType
 from assay.http.routes.test_sets import TAG, Limit, repo, router, to_cases
 from assay.http.schemas.common import DEFAULT_PAGE, decode_cursor, encode_cursor
-from assay.http.schemas.common import error_responses as errors
 from assay.http.schemas.test_sets import CaseIn, CasePage, CasesAdd, VersionChange
 from assay.http.schemas.views import case_out, case_row_out, version_out
 from assay.usecases import test_set_files
@@ -38,7 +37,7 @@ def change_out(change: uc.Change) -> VersionChange:
     )
 
 
-@router.get("/test-sets/<test_set_id>/cases", tags=TAG, responses=errors(400, 404))
+@router.get("/test-sets/<test_set_id>/cases", tags=TAG)
 def list_cases(
     test_set_id: uuid.UUID,
     version_id: uuid.UUID | None = None,
@@ -48,8 +47,8 @@ def list_cases(
     """A version's cases (the latest unless `version_id`), paged by position."""
     r = repo()
     r.get_set(test_set_id)
-    version = r.get_version(version_id, test_set_id) if version_id else r.latest_version(
-        test_set_id
+    version = (
+        r.get_version(version_id, test_set_id) if version_id else r.latest_version(test_set_id)
     )
     if version is None:
         raise InvalidInput("this test set has no version yet")
@@ -57,20 +56,19 @@ def list_cases(
     rows = r.version_cases(version["id"], after[0] if after else -1, limit + 1)
     nxt = encode_cursor([rows[limit - 1]["position"]]) if len(rows) > limit else None
     return CasePage(
-        version=version_out(version), items=[case_row_out(c) for c in rows[:limit]],
+        version=version_out(version),
+        items=[case_row_out(c) for c in rows[:limit]],
         next_cursor=nxt,
     )
 
 
-@router.post("/test-sets/<test_set_id>/cases", tags=TAG, status_code=201,
-             responses=errors(400, 404))
+@router.post("/test-sets/<test_set_id>/cases", tags=TAG, status_code=201)
 def add_case(test_set_id: uuid.UUID, body: CaseIn) -> VersionChange:
     """Append one case; a new version."""
     return change_out(uc.add_cases(repo=repo(), test_set_id=test_set_id, cases=to_cases([body])))
 
 
-@router.post("/test-sets/<test_set_id>/cases/bulk", tags=TAG, status_code=201,
-             responses=errors(400, 404))
+@router.post("/test-sets/<test_set_id>/cases/bulk", tags=TAG, status_code=201)
 def bulk_add_cases(test_set_id: uuid.UUID, body: CasesAdd) -> VersionChange:
     """Append many cases at once; one new version."""
     return change_out(
@@ -78,7 +76,7 @@ def bulk_add_cases(test_set_id: uuid.UUID, body: CasesAdd) -> VersionChange:
     )
 
 
-@router.put("/test-sets/<test_set_id>/cases/<case_id>", tags=TAG, responses=errors(400, 404))
+@router.put("/test-sets/<test_set_id>/cases/<case_id>", tags=TAG)
 def edit_case(test_set_id: uuid.UUID, case_id: uuid.UUID, body: CaseIn) -> VersionChange:
     """Replace a case's content; a new version (the edited case gets a new id)."""
     (case,) = to_cases([body])
@@ -87,7 +85,7 @@ def edit_case(test_set_id: uuid.UUID, case_id: uuid.UUID, body: CaseIn) -> Versi
     )
 
 
-@router.delete("/test-sets/<test_set_id>/cases/<case_id>", tags=TAG, responses=errors(404))
+@router.delete("/test-sets/<test_set_id>/cases/<case_id>", tags=TAG)
 def delete_case(test_set_id: uuid.UUID, case_id: uuid.UUID) -> VersionChange:
     """Remove a case; a new version."""
     return change_out(uc.delete_case(repo=repo(), test_set_id=test_set_id, case_id=case_id))
@@ -122,8 +120,9 @@ def _body_text() -> tuple[str, uc.ImportFormat]:
 
 
 @router.post(
-    "/test-sets/<test_set_id>/import", tags=TAG, status_code=201,
-    responses=errors(400, 404, 413, 415),
+    "/test-sets/<test_set_id>/import",
+    tags=TAG,
+    status_code=201,
     description="Body: CSV (`text/csv`, promptfoo columns incl. `__expected`) or JSONL "
     "(`application/x-ndjson`, `application/jsonl`). All-or-nothing: a 400 lists every bad "
     "line as details.errors[] = {line, column, message}.",
@@ -140,7 +139,7 @@ def import_cases(
     )
 
 
-@router.get("/test-sets/<test_set_id>/export", tags=TAG, responses=errors(400, 404))
+@router.get("/test-sets/<test_set_id>/export", tags=TAG)
 def export_cases(
     test_set_id: uuid.UUID,
     format: Annotated[Literal["csv", "jsonl"], Query()] = "jsonl",
@@ -149,8 +148,8 @@ def export_cases(
     """A version's cases (the latest unless `version_id`) as promptfoo CSV or JSONL."""
     r = repo()
     r.get_set(test_set_id)
-    version = r.get_version(version_id, test_set_id) if version_id else r.latest_version(
-        test_set_id
+    version = (
+        r.get_version(version_id, test_set_id) if version_id else r.latest_version(test_set_id)
     )
     bodies = [row["body"] for row in r.version_cases(version["id"])] if version else []
     if format == "csv":

@@ -13,7 +13,6 @@ from assay.domain.errors import InvalidInput
 from assay.domain.models import TestCase
 from assay.http.request import scope_of
 from assay.http.schemas.common import DEFAULT_PAGE, MAX_PAGE, decode_cursor, encode_cursor
-from assay.http.schemas.common import error_responses as errors
 from assay.http.schemas.test_sets import (
     CaseIn,
     ChangedCase,
@@ -27,7 +26,7 @@ from assay.http.schemas.test_sets import (
 from assay.http.schemas.views import case_row_out, test_set_out, version_out
 from assay.usecases import test_sets as uc
 
-router = Router()
+router = Router()  # type: ignore[no-untyped-call]
 TAG = ["test sets"]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 
@@ -43,7 +42,7 @@ def to_cases(items: list[CaseIn]) -> list[TestCase]:
     return [TestCase.model_validate(c.model_dump(by_alias=True)) for c in items]
 
 
-@router.get("/test-sets", tags=TAG, responses=errors(400))
+@router.get("/test-sets", tags=TAG)
 def list_test_sets(cursor: str | None = None, limit: Limit = DEFAULT_PAGE) -> TestSetPage:
     """Test sets by name, with case counts and the last run."""
     after = decode_cursor(cursor, (str, str))
@@ -54,7 +53,7 @@ def list_test_sets(cursor: str | None = None, limit: Limit = DEFAULT_PAGE) -> Te
     return TestSetPage(items=[test_set_out(r) for r in rows], next_cursor=nxt)
 
 
-@router.post("/test-sets", tags=TAG, status_code=201, responses=errors(400, 409))
+@router.post("/test-sets", tags=TAG, status_code=201)
 def create_test_set(body: TestSetCreate) -> TestSetOut:
     """Create a test set (version 1 holds the given cases, possibly none)."""
     r = repo()
@@ -64,13 +63,13 @@ def create_test_set(body: TestSetCreate) -> TestSetOut:
     return test_set_out(r.get_set(test_set_id))
 
 
-@router.get("/test-sets/<test_set_id>", tags=TAG, responses=errors(404))
+@router.get("/test-sets/<test_set_id>", tags=TAG)
 def read_test_set(test_set_id: uuid.UUID) -> TestSetOut:
     """One test set."""
     return test_set_out(repo().get_set(test_set_id))
 
 
-@router.patch("/test-sets/<test_set_id>", tags=TAG, responses=errors(400, 404, 409))
+@router.patch("/test-sets/<test_set_id>", tags=TAG)
 def update_test_set(test_set_id: uuid.UUID, body: TestSetUpdate) -> TestSetOut:
     """Rename a test set or change its description."""
     fields = body.model_dump(exclude_unset=True)
@@ -82,13 +81,13 @@ def update_test_set(test_set_id: uuid.UUID, body: TestSetUpdate) -> TestSetOut:
     return test_set_out(r.get_set(test_set_id))
 
 
-@router.delete("/test-sets/<test_set_id>", tags=TAG, status_code=204, responses=errors(404))
+@router.delete("/test-sets/<test_set_id>", tags=TAG, status_code=204)
 def delete_test_set(test_set_id: uuid.UUID) -> None:
     """Delete a test set, its cases and versions; runs keep their results."""
     repo().delete_set(test_set_id)
 
 
-@router.get("/test-sets/<test_set_id>/versions", tags=TAG, responses=errors(400, 404))
+@router.get("/test-sets/<test_set_id>/versions", tags=TAG)
 def list_versions(
     test_set_id: uuid.UUID, cursor: str | None = None, limit: Limit = DEFAULT_PAGE
 ) -> VersionPage:
@@ -101,10 +100,8 @@ def list_versions(
     return VersionPage(items=[version_out(v) for v in rows[:limit]], next_cursor=nxt)
 
 
-@router.get("/test-sets/<test_set_id>/diff", tags=TAG, responses=errors(404))
-def diff_versions(
-    test_set_id: uuid.UUID, base: uuid.UUID, head: uuid.UUID
-) -> VersionDiff:
+@router.get("/test-sets/<test_set_id>/diff", tags=TAG)
+def diff_versions(test_set_id: uuid.UUID, base: uuid.UUID, head: uuid.UUID) -> VersionDiff:
     """Cases added, removed and changed between two versions of this test set."""
     r = repo()
     base_row, head_row = r.get_version(base, test_set_id), r.get_version(head, test_set_id)

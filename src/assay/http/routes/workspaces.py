@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from assay.adapters.postgres import workspaces as sql
 from assay.http.request import scope_of
 
-router = Router()
+router = Router()  # type: ignore[no-untyped-call]
 
 
 class WorkspaceOut(BaseModel):
@@ -44,13 +44,19 @@ def _workspaces() -> list[WorkspaceOut]:
     scope = scope_of(router)
     return [
         WorkspaceOut(
-            id=m.workspace_id, name=m.name, personal=m.personal, role=m.role, created_at=m.created_at
+            id=m.workspace_id,
+            name=m.name,
+            personal=m.personal,
+            role=m.role,
+            created_at=m.created_at,
         )
         for m in sql.memberships(scope.conn, scope.user_id)
     ]
 
 
-@router.get("/me", summary="The caller, their current workspace and memberships", tags=["workspaces"])
+@router.get(
+    "/me", summary="The caller, their current workspace and memberships", tags=["workspaces"]
+)
 def get_me() -> MeOut:
     scope = scope_of(router)
     return MeOut(

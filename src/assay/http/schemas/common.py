@@ -1,4 +1,4 @@
-"""What every resource shares: the error body, documented error statuses, opaque cursors."""
+"""What every resource shares: the request base and opaque keyset cursors."""
 
 from __future__ import annotations
 
@@ -7,56 +7,15 @@ import binascii
 import json
 from typing import Any
 
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import BaseModel, ConfigDict, Field
-
 from assay.domain.errors import InvalidInput
+from assay.http.openapi import ApiModel
 
 MAX_PAGE = 500
 DEFAULT_PAGE = 100
 
 
-class Request(BaseModel):
-    """A request body: unknown fields are refused."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class ErrorDetail(BaseModel):
-    """The inside of an error body."""
-
-    code: str
-    message: str
-    details: dict[str, Any] = Field(default_factory=dict)
-
-
-class ErrorBody(BaseModel):
-    """Every 4xx/5xx answer: {"error": {"code", "message", "details"}}."""
-
-    error: ErrorDetail
-
-
-_WHY = {
-    400: "The request is malformed (bad cursor, bad value, bad import line)",
-    401: "No valid credentials",
-    404: "No such resource in the caller's workspace",
-    409: "The change clashes with stored state",
-    413: "The body or import is too large",
-    415: "The body's content type is not one the route reads",
-    422: "The request does not match the schema (unknown field, wrong type, bad UUID)",
-}
-
-
-def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
-    """OpenAPI `responses=` for the error statuses a route can answer (401 and 422 always)."""
-    codes = sorted({401, 422, *statuses})
-    return {
-        code: {
-            "description": _WHY.get(code, "Error"),
-            "content": {"application/json": {"model": ErrorBody}},
-        }
-        for code in codes
-    }
+# Request bodies refuse unknown fields (422); one base for the whole API.
+Request = ApiModel
 
 
 def encode_cursor(key: list[Any]) -> str:

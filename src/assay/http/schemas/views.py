@@ -16,15 +16,17 @@ def version_out(row: Row) -> VersionOut:
 
 def case_out(position: int, case_id: Any, digest: str, body: dict[str, Any]) -> CaseOut:
     """A stored case at a position."""
-    return CaseOut(
-        id=case_id,
-        position=position,
-        content_hash=digest,
-        description=body.get("description"),
-        vars=body.get("vars", {}),
-        assertions=body.get("assert", []),
-        threshold=body.get("threshold"),
-        metadata=body.get("metadata", {}),
+    return CaseOut.model_validate(
+        {
+            "id": case_id,
+            "position": position,
+            "content_hash": digest,
+            "description": body.get("description"),
+            "vars": body.get("vars", {}),
+            "assert": body.get("assert", []),
+            "threshold": body.get("threshold"),
+            "metadata": body.get("metadata", {}),
+        }
     )
 
 

@@ -1,0 +1,168 @@
+"""Runs through API Gateway v2 events: create and start, list, read with progress, cancel."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.resources_support import World, count, execute, make_world, seed_suite, start_run
+from assay.settings import Settings
+from fakes.openrouter import FakeOpenRouter
+
+CASES = [
+    {"vars": {"word": "apple"}, "assert": [{"type": "contains", "value": "apple"}]},
+    {"vars": {"word": "pear"}, "assert": [{"type": "contains", "value": "plum"}]},
+    {"vars": {"word": "fig"}},
+]
+
+
+@pytest.fixture
+def fake() -> FakeOpenRouter:
+    with FakeOpenRouter(answers=lambda body: "fake says " + body["messages"][-1]["content"]) as f:
+        yield f
+
+
+@pytest.fixture
+def world(database_url: str, fake: FakeOpenRouter, monkeypatch: pytest.MonkeyPatch) -> World:
+    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-test")
+    return make_world(database_url, settings=Settings(openrouter_base_url=fake.base_url))
+
+
+async def test_run_created_started_executed_and_read_back(world: World) -> None:
+    test_set, prompt = seed_suite(world.alice, CASES)
+    pv = prompt["latest_version"]["id"]
+    run = start_run(
+        world.alice,
+        test_set,
+        [pv],
+        [
+            {"id": "local:echo"},
+            {"id": "openrouter:fake/model", "label": "fake", "params": {"temperature": 0}},
+        ],
+        assertions=[{"type": "icontains", "value": "{{ word }}"}],
+        repeats=2,
+        concurrency=4,
+    )
+    assert run["status"] == "queued" and run["total_cells"] == 3 * 2 * 2
+    assert run["progress"]["pending"] == 12 and run["progress"]["done"] == 0
+    assert [m["label"] for m in run["models"]] == ["local:echo", "fake"]
+    assert run["models"][1]["params"] == {"temperature": 0}
+    assert run["prompts"][0]["prompt_version_id"] == pv
+    assert [str(r) for r in world.services.launcher.started] == [run["id"]]
+
+    final = await execute(world.database_url, run["id"])
+    assert final.done == 12
+
+    read = world.alice.get(f"/v1/runs/{run['id']}").json
+    assert read["status"] == "completed"
+    assert read["progress"] == {
+        "total": 12,
+        "pending": 0,
+        "running": 0,
+        "done": 12,
+        "failed": 0,
+        "cancelled": 0,
+        "passed": 8,
+        "cost": read["progress"]["cost"],
+    }
+    by_model = {s["provider"]: s for s in read["summary"]}
+    # case 2 asks for "plum" in an answer about "pear": it fails on both models, both repeats
+    assert (by_model["local:echo"]["passed"], by_model["local:echo"]["failed"]) == (4, 2)
+    assert (by_model["fake"]["passed"], by_model["fake"]["failed"]) == (4, 2)
+    assert by_model["fake"]["pass_rate"] == pytest.approx(4 / 6)
+    listed = world.alice.get("/v1/runs").json["items"]
+    assert [r["id"] for r in listed] == [run["id"]]
+
+
+def test_runs_are_listed_newest_first_by_cursor(world: World) -> None:
+    test_set, prompt = seed_suite(world.alice, CASES)
+    ids = [
+        start_run(world.alice, test_set, [prompt["latest_version"]["id"]], [{"id": "local:echo"}])[
+            "id"
+        ]
+        for _ in range(3)
+    ]
+    first = world.alice.get("/v1/runs", query={"limit": 2}).json
+    rest = world.alice.get("/v1/runs", query={"limit": 2, "cursor": first["next_cursor"]}).json
+    assert [r["id"] for r in first["items"] + rest["items"]] == ids[::-1]
+    assert rest["next_cursor"] is None
+
+
+def test_bad_run_requests_change_nothing(world: World) -> None:
+    test_set, prompt = seed_suite(world.alice, CASES)
+    pv = prompt["latest_version"]["id"]
+    base = {
+        "test_set_id": test_set["id"],
+        "prompt_version_ids": [pv],
+        "models": [{"id": "local:echo"}],
+    }
+    cases = [
+        ({**base, "models": [{"id": "local:nope"}]}, 400),
+        ({**base, "models": [{"id": "openai:gpt-4"}]}, 422),
+        ({**base, "models": [{"id": "local:echo"}, {"id": "local:echo"}]}, 400),
+        ({**base, "models": [{"id": "local:echo", "params": {"temprature": 1}}]}, 422),
+        ({**base, "assertions": [{"type": "python", "value": "True"}]}, 400),
+        ({**base, "prompt_version_ids": ["00000000-0000-0000-0000-000000000000"]}, 404),
+        ({**base, "test_set_version_id": test_set["latest_version"]["id"]}, 422),
+        ({**base, "repeats": 0}, 422),
+        ({**base, "surprise": True}, 422),
+    ]
+    for body, status in cases:
+        answer = world.alice.post("/v1/runs", body=body)
+        assert answer.status == status, (body, answer.body)
+        assert "error" in answer.json
+    assert count(world.database_url, "runs") == 0
+    assert world.services.launcher.started == []
+
+
+async def test_cancel_stops_pending_cells(world: World) -> None:
+    test_set, prompt = seed_suite(world.alice, CASES)
+    run = start_run(world.alice, test_set, [prompt["latest_version"]["id"]], [{"id": "local:echo"}])
+    cancelled = world.alice.post(f"/v1/runs/{run['id']}/cancel")
+    assert cancelled.status == 200
+    assert cancelled.json["status"] == "cancelled"
+    assert cancelled.json["progress"]["cancelled"] == 3
+    assert [str(r) for r in world.services.launcher.stopped] == [run["id"]]
+    final = await execute(world.database_url, run["id"])
+    assert final.done == 0  # the engine calls nothing for a cancelled run
+    done = start_run(
+        world.alice, test_set, [prompt["latest_version"]["id"]], [{"id": "local:echo"}]
+    )
+    await execute(world.database_url, done["id"])
+    assert world.alice.post(f"/v1/runs/{done['id']}/cancel").status == 409
+
+
+def test_other_workspace_cannot_see_run_or_run_on_others_data(world: World) -> None:
+    test_set, prompt = seed_suite(world.alice, CASES)
+    pv = prompt["latest_version"]["id"]
+    run = start_run(world.alice, test_set, [pv], [{"id": "local:echo"}])
+    bob = world.bob
+    assert bob.get("/v1/runs").json["items"] == []
+    for answer in (
+        bob.get(f"/v1/runs/{run['id']}"),
+        bob.post(f"/v1/runs/{run['id']}/cancel"),
+        bob.get(f"/v1/runs/{run['id']}/results"),
+        bob.get(f"/v1/runs/{run['id']}/export"),
+        bob.get(f"/v1/runs/{run['id']}/compare", query={"base_run_id": run["id"]}),
+        bob.post(
+            "/v1/runs",
+            body={
+                "test_set_id": test_set["id"],
+                "prompt_version_ids": [pv],
+                "models": [{"id": "local:echo"}],
+            },
+        ),
+    ):
+        assert answer.status == 404, answer.body
+    # bob's own test set with alice's prompt version: still not found
+    own, _ = seed_suite(bob, CASES, name="bobs")
+    steal = bob.post(
+        "/v1/runs",
+        body={
+            "test_set_id": own["id"],
+            "prompt_version_ids": [pv],
+            "models": [{"id": "local:echo"}],
+        },
+    )
+    assert steal.status == 404
+    assert count(world.database_url, "runs") == 1
+    assert world.alice.get(f"/v1/runs/{run['id']}").json["status"] == "queued"
