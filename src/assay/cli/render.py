@@ -50,7 +50,7 @@ def summary_table(rows: Sequence[SummaryRow]) -> Table:
 
     `SummaryRow.pass_rate` is read as a fraction from 0 to 1.
     """
-    table = Table(title="Results", show_footer=len(rows) > 1, header_style="bold")
+    table = Table(title="Results", header_style="bold")
     columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("Prompt", "left"), ("Model", "left"), ("Pass rate", "right"), ("Passed", "right"),
         ("Failed", "right"), ("Errors", "right"), ("Score", "right"), ("Cost $", "right"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 import uuid
 from datetime import UTC, datetime
@@ -54,7 +55,8 @@ def run(
     no_progress: Annotated[bool, typer.Option("--no-progress")] = False,
 ) -> None:
     """Evaluate every case × prompt × model; exit 0 if all pass, 100 if some fail, 1 on error."""
-    console = Console()
+    # Logs and pipes get a wide table instead of rich's 80-column guess.
+    console = Console() if sys.stdout.isatty() else Console(width=160)
     outputs = output or []
     check_output_paths(outputs)
     suite = _load(config, resume)

@@ -17,10 +17,19 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+def canonical_json(value: Any) -> str:
+    """The one JSON spelling of a value: keys sorted, compact, UTF-8."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def text_hash(text: str) -> str:
+    """sha256 of a text, hex."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def content_hash(value: Any) -> str:
     """Stable sha256 of a JSON-able value (keys sorted, compact)."""
-    data = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(data.encode()).hexdigest()
+    return text_hash(canonical_json(value))
 
 
 class ChatMessage(Frozen):

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from assay.domain.models import PromptTemplate, TestCase, content_hash
+from assay.domain.models import (
+    PromptTemplate,
+    TestCase,
+    canonical_json,
+    content_hash,
+    text_hash,
+)
 
 
 @dataclass(frozen=True)
@@ -45,14 +51,24 @@ async def save_test_set(
     ).fetchone()
     assert row is not None
     test_set_id = row[0]
-    bodies = [c.stored() for c in cases]
-    hashes = [content_hash(b) for b in bodies]
-    async with conn.cursor() as cur:
-        await cur.executemany(
-            "insert into test_cases (workspace_id, test_set_id, content_hash, body) "
-            "values (%s, %s, %s, %s) on conflict (test_set_id, content_hash) do nothing",
-            [(workspace_id, test_set_id, h, Jsonb(b)) for h, b in zip(hashes, bodies, strict=True)],
-        )
+    texts = [canonical_json(c.stored()) for c in cases]
+    hashes = [text_hash(t) for t in texts]
+    # COPY then one INSERT: storing a 10,000-case CSV is one round trip, not 10,000.
+    await conn.execute(
+        "create temp table if not exists test_cases_staging "
+        "(content_hash text, body jsonb) on commit delete rows"
+    )
+    async with conn.cursor() as cur, cur.copy(
+        "copy test_cases_staging (content_hash, body) from stdin"
+    ) as copy:
+        for digest, text in zip(hashes, texts, strict=True):
+            await copy.write_row((digest, text))
+    await conn.execute(
+        "insert into test_cases (workspace_id, test_set_id, content_hash, body) "
+        "select distinct on (content_hash) %s, %s, content_hash, body from test_cases_staging "
+        "on conflict (test_set_id, content_hash) do nothing",
+        (workspace_id, test_set_id),
+    )
     ids: dict[str, uuid.UUID] = dict(
         await (
             await conn.execute(
