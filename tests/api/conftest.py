@@ -25,12 +25,12 @@ import jwt
 import pytest
 import uvicorn
 
+from api.jwks_server import JwksIssuer
 from assay.http.app import build_app
 from assay.http.asgi import LocalOrigin
 from assay.http.jwt_verify import TokenVerifier
 from assay.http.services import ApiServices, PooledConnections
 from assay.settings import Settings
-from api.jwks_server import JwksIssuer
 
 JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 
@@ -196,7 +196,7 @@ def api_app(database_url: str) -> Iterator[Callable[..., Any]]:
 
     def build(
         *,
-        verifier: TokenVerifier | None | str = "hs256",
+        verifier: TokenVerifier | str | None = "hs256",
         local: bool = False,
         launcher: Any = None,
     ) -> Any:

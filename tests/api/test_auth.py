@@ -173,7 +173,9 @@ def test_workspace_header_switches_to_a_shared_workspace(
     alice_ws = alice.get("/v1/me").json()["workspace_id"]
     bob_ws = bob.get("/v1/me").json()["workspace_id"]
     with psycopg.connect(database_url) as conn:
-        conn.execute("insert into members (workspace_id, user_id) values (%s, %s)", (alice_ws, bob.user_id))
+        conn.execute(
+            "insert into members (workspace_id, user_id) values (%s, %s)", (alice_ws, bob.user_id)
+        )
     answer = bob.get("/v1/me", headers={"x-assay-workspace": alice_ws})
     assert answer.status == 200
     assert answer.json()["workspace_id"] == alice_ws
@@ -188,7 +190,9 @@ def test_api_key_cannot_leave_its_workspace(
     alice_ws = alice.get("/v1/me").json()["workspace_id"]
     bob_ws = bob.get("/v1/me").json()["workspace_id"]
     with psycopg.connect(database_url) as conn:
-        conn.execute("insert into members (workspace_id, user_id) values (%s, %s)", (alice_ws, bob.user_id))
+        conn.execute(
+            "insert into members (workspace_id, user_id) values (%s, %s)", (alice_ws, bob.user_id)
+        )
     key = bob.post("/v1/api-keys", json_body={"name": "bob's ci"}).json()["key"]
     program = ApiClient(bob.app, {"x-assay-key": key})
     assert program.get("/v1/me", headers={"x-assay-workspace": alice_ws}).status == 403
@@ -215,7 +219,9 @@ def test_first_requests_create_one_personal_workspace_even_concurrently(
         owned = conn.execute(
             "select count(*) from workspaces where owner_id = %s and personal", (user,)
         ).fetchone()
-        members = conn.execute("select count(*) from members where user_id = %s", (user,)).fetchone()
+        members = conn.execute(
+            "select count(*) from members where user_id = %s", (user,)
+        ).fetchone()
     assert owned == (1,) and members == (1,)
 
 

@@ -16,13 +16,15 @@ from aws_lambda_powertools.event_handler.http_resolver import HttpResolverLocal
 
 from assay import wiring
 from assay.adapters.local_launcher import LocalLauncher
+from assay.adapters.openrouter import OpenAICompatibleClient
 from assay.adapters.python_assertion import run_python_assertion
 from assay.domain.errors import InvalidInput
 from assay.http.app import build_app
 from assay.http.asgi import LocalOrigin
 from assay.http.jwt_verify import verifier_from_settings
 from assay.http.services import ApiServices, PooledConnections
-from assay.settings import load_settings
+from assay.settings import Settings, load_settings
+from assay.usecases.catalog import OpenRouterCatalog
 
 log = logging.getLogger("assay.up")
 
@@ -45,6 +47,16 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def model_catalog(settings: Settings) -> OpenRouterCatalog:
+    """The OpenRouter `/models` catalog behind `POST /v1/models/refresh`."""
+    base = settings.openrouter_base_url
+    return OpenRouterCatalog(
+        client_factory=lambda: OpenAICompatibleClient(openrouter_base_url=base),
+        base_url=base,
+        api_key=settings.openrouter_api_key,
+    )
 
 
 def up(
@@ -71,7 +83,13 @@ def up(
     launcher = LocalLauncher(conninfo, parallel=parallel_runs, code_runner=run_python_assertion)
     try:
         launcher.open()
-        services = ApiServices(db=db, settings=settings, launcher=launcher, verifier=verifier)
+        services = ApiServices(
+            db=db,
+            settings=settings,
+            launcher=launcher,
+            verifier=verifier,
+            catalog=model_catalog(settings),
+        )
         api = build_app(services, local=True)
         assert isinstance(api, HttpResolverLocal)
         origin = LocalOrigin(api, static_root=dashboard_root())

@@ -15,7 +15,6 @@ import psycopg
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
-from aws_lambda_powertools.event_handler.http_resolver import HttpResolverLocal
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
@@ -26,6 +25,7 @@ from assay.http import openapi
 from assay.http.auth import auth_middleware
 from assay.http.errors import error_response, from_assay_error
 from assay.http.guards import GuardedRequestValidation, not_utf8
+from assay.http.local_resolver import ThreadedResolverLocal
 from assay.http.routes import api_keys, models, prompts, runs, test_sets, workspaces
 from assay.http.services import ApiServices
 
@@ -44,9 +44,9 @@ API_VERSION = "1"
 
 
 def build_app(services: ApiServices, *, local: bool = False) -> ApiGatewayResolver:
-    """The resolver over `services`: HttpResolverLocal when `local`, else API Gateway v2."""
+    """The resolver over `services`: ASGI (HttpResolverLocal) when `local`, else API Gateway v2."""
     app: ApiGatewayResolver = (
-        HttpResolverLocal(enable_validation=True)
+        ThreadedResolverLocal(enable_validation=True)
         if local
         else APIGatewayHttpResolver(enable_validation=True)
     )

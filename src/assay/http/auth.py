@@ -68,11 +68,11 @@ def present_credential(headers: Mapping[str, str], services: ApiServices) -> Cre
 
 def requested_workspace(headers: Mapping[str, str]) -> uuid.UUID | None:
     """The workspace named by X-Assay-Workspace, if any."""
-    raw = (headers.get(WORKSPACE_HEADER) or "").strip()
-    if not raw:
+    raw = headers.get(WORKSPACE_HEADER)
+    if raw is None:
         return None
     try:
-        return uuid.UUID(raw)
+        return uuid.UUID(raw.strip())
     except ValueError as exc:
         raise InvalidInput(
             f"{WORKSPACE_HEADER} must be a workspace id (a UUID)",

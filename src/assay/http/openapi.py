@@ -1,8 +1,9 @@
 """The OpenAPI 3.1 document, its error responses, and the offline Swagger UI.
 
-Routes need not list error statuses: `finish_document` adds to every operation each error it can
-answer (400, 401, 403, 404, 413, 422, 500, 503; 415 with a body; 409 on writes), all with the
-`Error` schema. Request bodies should subclass `ApiModel`, which refuses unknown fields (422).
+Routes need not list error statuses: `finish_document` adds to every operation each error it
+can answer (400, 401, 403, 404, 413, 422, 500, 503; 415 with a body or on writes; 409 on
+writes), all with the `Error` schema. Request bodies should subclass `ApiModel`, which
+refuses unknown fields (422).
 """
 
 from __future__ import annotations
@@ -76,9 +77,10 @@ ERROR_RESPONSES: dict[int, dict[str, Any]] = {
 def error_statuses(method: str, *, has_body: bool, public: bool) -> list[int]:
     """Every error status an operation can answer."""
     statuses = [400, 413, 500] if public else [400, 401, 403, 404, 413, 422, 500, 503]
-    if has_body:
+    writes = method.lower() in ("post", "put", "patch", "delete")
+    if has_body or (writes and not public):
         statuses.append(415)
-    if method.lower() in ("post", "put", "patch", "delete") and not public:
+    if writes and not public:
         statuses.append(409)
     return sorted(statuses)
 
@@ -93,8 +95,8 @@ def finish_document(raw: dict[str, Any], *, auth_required: bool) -> dict[str, An
     """Powertools' document plus our errors, security schemes and the workspace header."""
     doc = copy.deepcopy(raw)
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
-    schemas.pop("HTTPValidationError", None)
-    schemas.pop("ValidationError", None)
+    for powertools_own in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schemas.pop(powertools_own, None)  # every error answer uses our Error schema instead
     schemas.update(_error_components())
     if auth_required:
         doc["components"]["securitySchemes"] = {
