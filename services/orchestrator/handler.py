@@ -35,8 +35,12 @@ def _parse(event: Any) -> TaskInput:
 
 
 def _answer(report: steps.StepReport, **extra: Any) -> dict[str, Any]:
-    return {"run_id": str(report.run_id), "status": report.status,
-            "progress": report.counts(), **extra}
+    return {
+        "run_id": str(report.run_id),
+        "status": report.status,
+        "progress": report.counts(),
+        **extra,
+    }
 
 
 def _rt() -> LambdaRuntime:
@@ -62,7 +66,9 @@ def enqueue_chunks(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     task, rt = _parse(event), _rt()
 
     async def step() -> steps.StepReport:
-        return await steps.enqueue_chunks(store=await rt.store(), queue=rt.queue, run_id=task.run_id)
+        return await steps.enqueue_chunks(
+            store=await rt.store(), queue=rt.queue, run_id=task.run_id
+        )
 
     report = rt.run(step())
     return _answer(report, enqueued=report.enqueued)
@@ -102,7 +108,9 @@ def mark_run_failed(event: dict[str, Any], context: LambdaContext) -> dict[str, 
 
     async def step() -> steps.StepReport:
         return await steps.mark_run_failed(
-            store=await rt.store(), transitions=await rt.transitions(), run_id=task.run_id,
+            store=await rt.store(),
+            transitions=await rt.transitions(),
+            run_id=task.run_id,
             error=error,
         )
 

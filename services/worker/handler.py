@@ -48,8 +48,12 @@ def _work(record: SQSRecord, lambda_context: LambdaContext) -> ChunkVerdict:
 
     async def step() -> ChunkVerdict:
         verdict = await work_on_chunk(
-            store=await rt.store(), llm=rt.llm(), clock=rt.clock, message=message,
-            receives=_receives(record), owner=owner,
+            store=await rt.store(),
+            llm=rt.llm(),
+            clock=rt.clock,
+            message=message,
+            receives=_receives(record),
+            owner=owner,
             limits=rt.worker_limits(lambda_context.get_remaining_time_in_millis()),
         )
         if verdict.outcome == "retry":
@@ -57,8 +61,15 @@ def _work(record: SQSRecord, lambda_context: LambdaContext) -> ChunkVerdict:
         return verdict
 
     verdict = rt.run(step())
-    logger.info("chunk delivery", extra={"run_id": str(message.run_id), "chunk": message.chunk,
-                                         "outcome": verdict.outcome, "written": verdict.written})
+    logger.info(
+        "chunk delivery",
+        extra={
+            "run_id": str(message.run_id),
+            "chunk": message.chunk,
+            "outcome": verdict.outcome,
+            "written": verdict.written,
+        },
+    )
     if verdict.outcome == "retry":
         raise ChunkDeferred(f"chunk {message.chunk} deferred {verdict.retry_after_s}s")
     return verdict
@@ -67,8 +78,10 @@ def _work(record: SQSRecord, lambda_context: LambdaContext) -> ChunkVerdict:
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """One chunk per message; failed or deferred messages are reported, the rest acknowledged."""
-    return process_partial_response(
-        event=event, record_handler=_work, processor=processor, context=context
+    return dict(
+        process_partial_response(
+            event=event, record_handler=_work, processor=processor, context=context
+        )
     )
 
 
@@ -82,7 +95,9 @@ def _drain(record: SQSRecord) -> None:
 
     async def step() -> tuple[int, int]:
         return await fail_dead_chunk(
-            transitions=await rt.transitions(), run_id=message.run_id, chunk=message.chunk,
+            transitions=await rt.transitions(),
+            run_id=message.run_id,
+            chunk=message.chunk,
             receives=_receives(record),
         )
 
@@ -95,6 +110,8 @@ def _drain(record: SQSRecord) -> None:
 @logger.inject_lambda_context
 def dead_letter_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Drains the dead-letter queue: the open cells of each dead chunk fail with a reason."""
-    return process_partial_response(
-        event=event, record_handler=_drain, processor=dead_letters, context=context
+    return dict(
+        process_partial_response(
+            event=event, record_handler=_drain, processor=dead_letters, context=context
+        )
     )

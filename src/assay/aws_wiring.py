@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
+from psycopg_pool import AsyncConnectionPool
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from psycopg_pool import AsyncConnectionPool
 
 from assay.adapters.local_models import LocalModels
 from assay.adapters.openrouter import OpenAICompatibleClient
@@ -112,7 +112,9 @@ class LambdaRuntime:
         """The model client; the OpenRouter key comes from Secrets Manager, not the environment."""
         if self._llm is None:
             s = self.settings
-            key = _secret(s.openrouter_api_key, s.openrouter_api_key_secret_arn, "OPENROUTER_API_KEY")
+            key = _secret(
+                s.openrouter_api_key, s.openrouter_api_key_secret_arn, "OPENROUTER_API_KEY"
+            )
             remote = OpenAICompatibleClient(
                 openrouter_base_url=s.openrouter_base_url,
                 env={**os.environ, "OPENROUTER_API_KEY": key},

@@ -29,9 +29,12 @@ OPENROUTER_KEY = "sk-or-from-secrets-manager"
 def moto_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Fake credentials, a region, and moto intercepting every boto3 call."""
     for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION,
-        "POWERTOOLS_SERVICE_NAME": "assay-test", "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "POWERTOOLS_SERVICE_NAME": "assay-test",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
     }.items():
         monkeypatch.setenv(name, value)
     for name in ("DATABASE_URL", "OPENROUTER_API_KEY"):
@@ -49,7 +52,9 @@ def stack_options() -> dict[str, int]:
 
 @pytest.fixture
 def aws(
-    moto_env: None, database_url: str, monkeypatch: pytest.MonkeyPatch,
+    moto_env: None,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
     stack_options: dict[str, int],
 ) -> AwsStack:
     """The AWS side of one test, as template.yaml builds it, under moto."""
@@ -58,27 +63,37 @@ def aws(
     key_arn = secrets.create_secret(Name="assay/openrouter", SecretString=OPENROUTER_KEY)["ARN"]
     sqs = boto3.client("sqs", region_name=REGION)
     dlq_url = sqs.create_queue(QueueName="assay-chunks-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
-        "Attributes"]["QueueArn"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     policy = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": stack_options["max_receives"]}
-    queue_url = sqs.create_queue(QueueName="assay-chunks", Attributes={
-        "VisibilityTimeout": str(stack_options["visibility_s"]),
-        "RedrivePolicy": json.dumps(policy),
-    })["QueueUrl"]
+    queue_url = sqs.create_queue(
+        QueueName="assay-chunks",
+        Attributes={
+            "VisibilityTimeout": str(stack_options["visibility_s"]),
+            "RedrivePolicy": json.dumps(policy),
+        },
+    )["QueueUrl"]
     invocations = Invocations()
     monkeypatch.setattr(LambdaBackend, "invoke", routed_invoke(invocations))
     sfn = boto3.client("stepfunctions", region_name=REGION)
     machine = sfn.create_state_machine(
-        name="assay-run", definition=render_definition(poll_seconds=0),
-        roleArn="arn:aws:iam::123456789012:role/assay-run", type="STANDARD",
+        name="assay-run",
+        definition=render_definition(poll_seconds=0),
+        roleArn="arn:aws:iam::123456789012:role/assay-run",
+        type="STANDARD",
     )["stateMachineArn"]
     for name, value in {
-        "DATABASE_URL_SECRET_ARN": db_arn, "OPENROUTER_API_KEY_SECRET_ARN": key_arn,
-        "CHUNK_QUEUE_URL": queue_url, "STATE_MACHINE_ARN": machine,
+        "DATABASE_URL_SECRET_ARN": db_arn,
+        "OPENROUTER_API_KEY_SECRET_ARN": key_arn,
+        "CHUNK_QUEUE_URL": queue_url,
+        "STATE_MACHINE_ARN": machine,
         "WORKER_LEASE_SECONDS": str(stack_options["lease_s"]),
         "WORKER_MAX_RECEIVES": str(stack_options["max_receives"]),
-        "WORKER_SAFETY_SECONDS": "0", "WORKER_WATCH_SECONDS": "0.1",
-        "WORKER_RETRY_FLOOR_SECONDS": "0", "WORKER_RETRY_JITTER_SECONDS": "1",
+        "WORKER_SAFETY_SECONDS": "0",
+        "WORKER_WATCH_SECONDS": "0.1",
+        "WORKER_RETRY_FLOOR_SECONDS": "0",
+        "WORKER_RETRY_JITTER_SECONDS": "1",
     }.items():
         monkeypatch.setenv(name, value)
     aws_wiring.reset()

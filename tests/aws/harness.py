@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from services.orchestrator import handler as orchestrator
+from services.worker import handler as worker
 
 from assay.adapters.postgres.database import async_pool
 from assay.adapters.postgres.runs import PostgresRunStore
@@ -21,8 +23,6 @@ from assay.adapters.stepfunctions import StepFunctionsLauncher
 from assay.domain.models import AssertionSpec, EvalSuite, PromptTemplate, ProviderSpec, TestCase
 from assay.usecases.orchestration import cancel_run, launch_run
 from assay.usecases.runs import create_run
-from services.orchestrator import handler as orchestrator
-from services.worker import handler as worker
 
 ROOT = Path(__file__).resolve().parents[2]
 ASL_PATH = ROOT / "statemachines" / "run.asl.json"
@@ -87,7 +87,11 @@ def routed_invoke(invocations: Invocations) -> Callable[..., bytes]:
     """A stand-in for moto's LambdaBackend.invoke that runs our handler, as Lambda would."""
 
     def invoke(
-        backend: Any, function_name: str, qualifier: str | None, body: Any, headers: Any,
+        backend: Any,
+        function_name: str,
+        qualifier: str | None,
+        body: Any,
+        headers: Any,
         response_headers: dict[str, str],
     ) -> bytes:
         name = function_name.rsplit(":", 1)[-1]
@@ -167,8 +171,9 @@ class Poller:
         dead = url == self.dlq_url
         event = sqs_event(messages, self._arn(url))
         fn = worker.dead_letter_handler if dead else worker.lambda_handler
-        answer = fn(event, Context("assay-dead-letters" if dead else "assay-worker",
-                                   self.remaining_ms))
+        answer = fn(
+            event, Context("assay-dead-letters" if dead else "assay-worker", self.remaining_ms)
+        )
         failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
         for m in messages:
             if m["MessageId"] in failed:
@@ -208,7 +213,9 @@ class AwsStack:
     def sfn(self) -> Any:
         return boto3.client("stepfunctions", region_name=REGION)
 
-    def create_run(self, suite: EvalSuite, *, chunk_size: int = 5, concurrency: int = 8) -> uuid.UUID:
+    def create_run(
+        self, suite: EvalSuite, *, chunk_size: int = 5, concurrency: int = 8
+    ) -> uuid.UUID:
         async def go() -> uuid.UUID:
             pool = async_pool(self.database_url, min_size=1, max_size=2)
             await pool.open(wait=True)
@@ -232,8 +239,12 @@ class AwsStack:
             pool = async_pool(self.database_url, min_size=1, max_size=2)
             await pool.open(wait=True)
             try:
-                await cancel_run(store=PostgresRunStore(pool), launcher=self.launcher(),
-                                 run_id=run_id, reason="cancelled by the test")
+                await cancel_run(
+                    store=PostgresRunStore(pool),
+                    launcher=self.launcher(),
+                    run_id=run_id,
+                    reason="cancelled by the test",
+                )
             finally:
                 await pool.close()
 
@@ -243,7 +254,10 @@ class AwsStack:
         return dict(self.sfn.describe_execution(executionArn=arn))
 
     def drive(
-        self, arn: str, *, seconds: float = 20.0,
+        self,
+        arn: str,
+        *,
+        seconds: float = 20.0,
         between: Callable[[Deliveries], None] | None = None,
     ) -> dict[str, Any]:
         """Poll the queues until the execution ends (or `seconds` pass); its description."""
@@ -264,14 +278,20 @@ class AwsStack:
 
 def provider(model: str, base_url: str) -> ProviderSpec:
     """An OpenRouter model whose key is OPENROUTER_API_KEY, which the worker reads from a secret."""
-    return ProviderSpec(id=f"openrouter:{model}", label=model, kind="openrouter", model=model,
-                        base_url=base_url)
+    return ProviderSpec(
+        id=f"openrouter:{model}", label=model, kind="openrouter", model=model, base_url=base_url
+    )
 
 
-def suite(base_url: str, *, cases: int = 10, models: tuple[str, ...] = ("fake/model",)) -> EvalSuite:
+def suite(
+    base_url: str, *, cases: int = 10, models: tuple[str, ...] = ("fake/model",)
+) -> EvalSuite:
     tests = tuple(
-        TestCase(description=f"case {i}", vars={"word": f"word{i}"},
-                 assertions=(AssertionSpec(type="contains", value="word"),))
+        TestCase(
+            description=f"case {i}",
+            vars={"word": f"word{i}"},
+            assertions=(AssertionSpec(type="contains", value="word"),),
+        )
         for i in range(cases)
     )
     return EvalSuite(

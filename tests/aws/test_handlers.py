@@ -6,22 +6,30 @@ import json
 import uuid
 
 import pytest
+from services.orchestrator import handler as orchestrator
+from services.worker import handler as worker
 
 from assay.domain.errors import InvalidInput
 from fakes.openrouter import FakeOpenRouter
 from integration.engine_support import rows
-from services.orchestrator import handler as orchestrator
-from services.worker import handler as worker
 
 from .harness import AwsStack, Context, suite
 
 
 def _record(body: str, receives: int = 1) -> dict[str, object]:
     return {
-        "messageId": str(uuid.uuid4()), "receiptHandle": "handle-1", "body": body,
-        "attributes": {"ApproximateReceiveCount": str(receives), "SentTimestamp": "1700000000000",
-                       "SenderId": "AIDAEXAMPLE", "ApproximateFirstReceiveTimestamp": "1700000000001"},
-        "messageAttributes": {}, "md5OfBody": "x", "eventSource": "aws:sqs",
+        "messageId": str(uuid.uuid4()),
+        "receiptHandle": "handle-1",
+        "body": body,
+        "attributes": {
+            "ApproximateReceiveCount": str(receives),
+            "SentTimestamp": "1700000000000",
+            "SenderId": "AIDAEXAMPLE",
+            "ApproximateFirstReceiveTimestamp": "1700000000001",
+        },
+        "messageAttributes": {},
+        "md5OfBody": "x",
+        "eventSource": "aws:sqs",
         "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:assay-chunks",
         "awsRegion": "us-east-1",
     }
@@ -34,10 +42,16 @@ def test_a_task_input_without_a_valid_run_id_names_the_field(aws: AwsStack) -> N
 
 def test_check_progress_answers_counts_and_echoes_the_poll(aws: AwsStack) -> None:
     run_id = aws.create_run(suite("http://127.0.0.1:9/api/v1", cases=3))
-    answer = orchestrator.check_progress({"run_id": str(run_id), "polls": 4},
-                                         Context("assay-check-progress"))
-    assert answer == {"run_id": str(run_id), "status": "queued", "finished": False, "polls": 4,
-                      "progress": {"done": 0, "failed": 0, "total": 3, "cancelled": 0, "open": 3}}
+    answer = orchestrator.check_progress(
+        {"run_id": str(run_id), "polls": 4}, Context("assay-check-progress")
+    )
+    assert answer == {
+        "run_id": str(run_id),
+        "status": "queued",
+        "finished": False,
+        "polls": 4,
+        "progress": {"done": 0, "failed": 0, "total": 3, "cancelled": 0, "open": 3},
+    }
 
 
 def test_mark_run_failed_stores_the_lambda_error_message(aws: AwsStack) -> None:
@@ -62,8 +76,11 @@ def test_messages_of_a_cancelled_run_are_acknowledged_without_calling_models(
 ) -> None:
     with FakeOpenRouter() as fake:
         run_id = aws.create_run(suite(fake.base_url, cases=3))
-        rows(aws.database_url, "update runs set status = 'cancelled' where id = %s returning id",
-             run_id)
+        rows(
+            aws.database_url,
+            "update runs set status = 'cancelled' where id = %s returning id",
+            run_id,
+        )
         event = {"Records": [_record(json.dumps({"run_id": str(run_id), "chunk": 0}))]}
         assert worker.lambda_handler(event, Context("assay-worker")) == {"batchItemFailures": []}
         assert fake.stats.calls == 0

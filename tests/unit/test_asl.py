@@ -11,7 +11,9 @@ import pytest
 
 ASL = Path(__file__).resolve().parents[2] / "statemachines" / "run.asl.json"
 LAMBDA_SERVICE_ERRORS = {
-    "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
     "Lambda.TooManyRequestsException",
 }
 HISTORY_LIMIT = 25_000
@@ -69,12 +71,17 @@ def test_tasks_retry_lambda_errors_with_jitter_and_catch_into_mark_run_failed(
     asl: dict[str, Any],
 ) -> None:
     tasks = {n: s for n, s in asl["States"].items() if s["Type"] == "Task"}
-    assert set(tasks) == {"PlanRun", "EnqueueChunks", "CheckProgress", "FinalizeRun",
-                          "MarkRunFailed"}
+    assert set(tasks) == {
+        "PlanRun",
+        "EnqueueChunks",
+        "CheckProgress",
+        "FinalizeRun",
+        "MarkRunFailed",
+    }
     for name, task in tasks.items():
         assert task["Resource"] == "arn:aws:states:::lambda:invoke"
         assert task["TimeoutSeconds"] > 0
-        service = [r for r in task["Retry"] if LAMBDA_SERVICE_ERRORS <= set(r["ErrorEquals"])]
+        service = [r for r in task["Retry"] if set(r["ErrorEquals"]) >= LAMBDA_SERVICE_ERRORS]
         assert service, name
         assert all(r["JitterStrategy"] == "FULL" and r["MaxAttempts"] >= 3 for r in service)
         if name == "MarkRunFailed":
@@ -103,9 +110,15 @@ def test_jsonpath_only(asl: dict[str, Any]) -> None:
 
 def test_placeholders_are_the_definition_substitutions() -> None:
     found = set(re.findall(r"\$\{(\w+)\}", ASL.read_text()))
-    assert found == {"PlanRunFunctionArn", "EnqueueChunksFunctionArn", "CheckProgressFunctionArn",
-                     "FinalizeRunFunctionArn", "MarkRunFailedFunctionArn", "PollSeconds",
-                     "MaxPolls"}
+    assert found == {
+        "PlanRunFunctionArn",
+        "EnqueueChunksFunctionArn",
+        "CheckProgressFunctionArn",
+        "FinalizeRunFunctionArn",
+        "MarkRunFailedFunctionArn",
+        "PollSeconds",
+        "MaxPolls",
+    }
 
 
 def test_the_longest_run_fits_the_execution_history(asl: dict[str, Any]) -> None:

@@ -35,7 +35,7 @@ _CfnLoader.add_multi_constructor("!", _tag)
 
 @pytest.fixture(scope="module")
 def template() -> dict[str, Any]:
-    return dict(yaml.load(TEMPLATE.read_text(), Loader=_CfnLoader))  # noqa: S506
+    return dict(yaml.load(TEMPLATE.read_text(), Loader=_CfnLoader))
 
 
 def test_the_queue_outlives_six_worker_timeouts_and_redrives_to_a_dlq(
@@ -74,7 +74,9 @@ def test_policies_name_their_own_resources(template: dict[str, Any]) -> None:
             for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
                 assert statement["Resource"] != "*", name
                 actions = statement["Action"]
-                assert all("*" not in a for a in ([actions] if isinstance(actions, str) else actions))
+                assert all(
+                    "*" not in a for a in ([actions] if isinstance(actions, str) else actions)
+                )
 
 
 def test_every_function_logs_to_a_group_with_retention(template: dict[str, Any]) -> None:
@@ -109,6 +111,7 @@ def _cfn_lint() -> str | None:
 def test_cfn_lint_is_clean() -> None:
     exe = _cfn_lint()
     assert exe is not None
-    done = subprocess.run([exe, str(TEMPLATE)], capture_output=True, text=True, timeout=240,
-                          check=False)
+    done = subprocess.run(
+        [exe, str(TEMPLATE)], capture_output=True, text=True, timeout=240, check=False
+    )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -40,8 +40,13 @@ class SqsChunkQueue:
     async def delay(self, receipt_handle: str, seconds: int) -> None:
         """Hide a received message for `seconds` more, so it comes back after that."""
         timeout = max(0, min(MAX_VISIBILITY_S, int(seconds)))
-        await asyncio.to_thread(self._call, "change_message_visibility", QueueUrl=self._url,
-                                ReceiptHandle=receipt_handle, VisibilityTimeout=timeout)
+        await asyncio.to_thread(
+            self._call,
+            "change_message_visibility",
+            QueueUrl=self._url,
+            ReceiptHandle=receipt_handle,
+            VisibilityTimeout=timeout,
+        )
 
     def _send_batch(self, run_id: uuid.UUID, chunks: Sequence[int]) -> None:
         entries = [{"Id": str(c), "MessageBody": chunk_body(run_id, c)} for c in chunks]

@@ -67,4 +67,6 @@ def _code(exc: ClientError) -> str:
 
 
 def _storage(operation: str, exc: Exception) -> StorageError:
-    return StorageError(f"Step Functions {operation} failed: {exc}", details={"operation": operation})
+    return StorageError(
+        f"Step Functions {operation} failed: {exc}", details={"operation": operation}
+    )

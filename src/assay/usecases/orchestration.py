@@ -1,4 +1,4 @@
-"""The run workflow's steps (plan, enqueue, check, finalize, fail) and launching or cancelling it."""
+"""The run workflow's steps (plan, enqueue, check, finalize, fail); launching and cancelling it."""
 
 from __future__ import annotations
 
@@ -55,7 +55,9 @@ class StepReport:
         }
 
 
-async def plan_run(*, store: RunStore, transitions: RunTransitions, run_id: uuid.UUID) -> StepReport:
+async def plan_run(
+    *, store: RunStore, transitions: RunTransitions, run_id: uuid.UUID
+) -> StepReport:
     """Check the stored plan loads and move the run to running (a cancelled run stays so)."""
     await store.load_plan(run_id)  # NotFound or a validation error fail the workflow early
     status = await transitions.begin(run_id)
@@ -85,7 +87,7 @@ async def check_progress(*, store: RunStore, run_id: uuid.UUID) -> StepReport:
 async def finalize_run(
     *, store: RunStore, transitions: RunTransitions, run_id: uuid.UUID
 ) -> StepReport:
-    """Mark a run whose cells have all ended completed; a cancelled or failed run keeps its status."""
+    """Mark a run whose cells have all ended completed; cancelled or failed runs keep theirs."""
     status = await transitions.complete(run_id)
     return StepReport(run_id, status, await store.progress(run_id))
 

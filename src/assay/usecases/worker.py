@@ -96,10 +96,18 @@ async def work_on_chunk(
                 else:
                     sink.add(outcome)
 
-            work = asyncio.create_task(process_chunk(
-                store=store, evaluator=evaluator, lane=lane, run_id=run_id,
-                chunk=message.chunk, owner=owner, lease_s=limits.lease_s, emit=emit,
-            ))
+            work = asyncio.create_task(
+                process_chunk(
+                    store=store,
+                    evaluator=evaluator,
+                    lane=lane,
+                    run_id=run_id,
+                    chunk=message.chunk,
+                    owner=owner,
+                    lease_s=limits.lease_s,
+                    emit=emit,
+                )
+            )
             watch = asyncio.create_task(
                 _watch_cancel(store, run_id, evaluator, work, limits.watch_s)
             )
@@ -129,8 +137,13 @@ async def work_on_chunk(
     retry_after = math.ceil(wait + (rng or random).random() * limits.jitter_s)
     log.info(
         "chunk deferred",
-        extra={"run_id": str(run_id), "chunk": message.chunk, "cells": len(deferred),
-               "timed_out": timed_out, "retry_after_s": retry_after},
+        extra={
+            "run_id": str(run_id),
+            "chunk": message.chunk,
+            "cells": len(deferred),
+            "timed_out": timed_out,
+            "retry_after_s": retry_after,
+        },
     )
     return ChunkVerdict(
         "retry", claimed=claimed, written=written, deferred=released, retry_after_s=retry_after
@@ -138,7 +151,10 @@ async def work_on_chunk(
 
 
 async def _watch_cancel(
-    store: RunStore, run_id: uuid.UUID, evaluator: Evaluator, work: asyncio.Task[Any],
+    store: RunStore,
+    run_id: uuid.UUID,
+    evaluator: Evaluator,
+    work: asyncio.Task[Any],
     every_s: float,
 ) -> None:
     """Stop calling models as soon as the run is no longer active: queued calls are dropped."""
