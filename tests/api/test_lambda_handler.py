@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from services.api import handler
 
 from api.conftest import JWT_SECRET, mint_hs256, v2_event
 from assay.settings import load_settings
-
-ROOT = Path(__file__).resolve().parents[2]  # services/ lives at the repository root
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from services.api import handler  # noqa: E402
 
 
 @pytest.fixture

