@@ -4,9 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 export ASSAY_HOME ?= $(CURDIR)/.assay
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup web demo test lint bench clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed web
+
+# The dashboard: rebuilt when its sources or pinned packages change (needs node >= 20.19 and npm).
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json \
+  web/package-lock.json web/vite.config.ts web/tsconfig.json
+web: web/dist/index.html
+
+web/dist/index.html: $(WEB_SOURCES)
+	cd web && npm ci --no-audit --no-fund && npm run build
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -1,0 +1,258 @@
+"""The dashboard on a finished 100,000-cell run, measured in Chromium.
+
+Seeds the run straight into Postgres with COPY (10,000 cases × 2 prompts × 5 models), starts
+`assay up` on that database, opens the run page in headless Chromium and reports: time until the
+summary and the first screen of the grid show, frame times and long tasks while scrolling the grid
+to its last row, time until the last row's cells show, and the page's JS heap.
+
+    .venv/bin/python bench/web_bench.py [--keep]
+
+Needs the built dashboard (`make web`), PostgreSQL (`ASSAY_TEST_DATABASE_URL`, else
+postgresql://postgres@127.0.0.1:5432) and Debian's /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from assay.adapters.postgres.migrations import migrate  # noqa: E402
+from browser.conftest import CHROMIUM, CHROMIUM_FLAGS, VIEWPORT  # noqa: E402
+from browser.servers import AssayUp  # noqa: E402
+
+SERVER = os.environ.get("ASSAY_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+DBNAME = "assay_web_bench"
+CASES, PROMPTS, MODELS = 10_000, 2, 5
+MODEL_IDS = ["openai/gpt-4o-mini", "anthropic/claude-3.5-haiku", "google/gemini-flash",
+             "meta/llama-3.1-8b", "mistral/mistral-small"]  # fmt: skip
+
+# Runs in the page before any script: long tasks and frame times are recorded from the start.
+OBSERVE = """
+window.__long = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) window.__long.push(e.duration);
+}).observe({ type: "longtask", buffered: true });
+"""
+FRAMES = """
+async ([steps, pause]) => {
+  const el = document.querySelector('[role=grid][aria-label=Results]');
+  const frames = []; let last = performance.now(); let running = true;
+  const tick = (t) => {
+    frames.push(t - last); last = t; if (running) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  const longBefore = window.__long.length;
+  for (let i = 1; i <= steps; i++) {
+    el.scrollTop = (el.scrollHeight - el.clientHeight) * i / steps;
+    await new Promise((r) => setTimeout(r, pause));
+  }
+  running = false;
+  return { frames, long: window.__long.slice(longBefore) };
+}
+"""
+
+
+def seed(url: str, workspace: str) -> str:
+    """A completed run of 100,000 cells with results; returns its id."""
+    rng = random.Random(7)
+    ts, version, run = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    case_ids = [uuid.uuid4() for _ in range(CASES)]
+    with psycopg.connect(url) as conn, conn.transaction():
+        conn.execute("insert into test_sets (id, workspace_id, name) values (%s, %s, 'bench')",
+                     (ts, workspace))  # fmt: skip
+        with conn.cursor().copy(
+            "copy test_cases (id, workspace_id, test_set_id, content_hash, body) from stdin"
+        ) as copy:
+            for i, cid in enumerate(case_ids):
+                body = {"vars": {"question": f"question number {i}"},
+                        "assert": [{"type": "contains", "value": f"answer {i}"}]}  # fmt: skip
+                copy.write_row((cid, workspace, ts, f"h{i}", json.dumps(body)))
+        conn.execute(
+            "insert into test_set_versions (id, workspace_id, test_set_id, version, content_hash,"
+            " case_count) values (%s, %s, %s, 1, 'v1', %s)",
+            (version, workspace, ts, CASES),
+        )
+        with conn.cursor().copy(
+            "copy test_set_version_cases (test_set_version_id, position, "
+            "test_case_id, workspace_id) from stdin"
+        ) as copy:
+            for i, cid in enumerate(case_ids):
+                copy.write_row((version, i, cid, workspace))
+        total = CASES * PROMPTS * MODELS
+        conn.execute(
+            "insert into runs (id, workspace_id, name, status, test_set_version_id, spec,"
+            " total_cells, started_at, finished_at) values (%s, %s, '100k cells', 'completed',"
+            " %s, '{}', %s, now() - interval '10 minutes', now())",
+            (run, workspace, version, total))  # fmt: skip
+        for p in range(PROMPTS):
+            conn.execute(
+                "insert into run_prompts (run_id, position, workspace_id, label, body) "
+                "values (%s, %s, %s, %s, %s)",
+                (run, p, workspace, f"prompt v{p + 1}", '{"text": "{{question}}"}'),
+            )
+        for m, model in enumerate(MODEL_IDS):
+            provider = json.dumps({"id": f"openrouter:{model}", "params": {}})
+            conn.execute(
+                "insert into run_providers (run_id, position, workspace_id, label, "
+                "provider) values (%s, %s, %s, %s, %s)",
+                (run, m, workspace, f"openrouter:{model}", provider),
+            )
+        cells = [(uuid.uuid4(), c, p, m) for c in range(CASES) for p in range(PROMPTS)
+                 for m in range(MODELS)]  # fmt: skip
+        with conn.cursor().copy(
+            "copy cells (id, workspace_id, run_id, chunk, case_position, "
+            "test_case_id, prompt_position, provider_position, repeat, state)"
+            " from stdin"
+        ) as copy:
+            for cid, c, p, m in cells:
+                copy.write_row((cid, workspace, run, m, c, case_ids[c], p, m, 0, "done"))
+        with conn.cursor().copy(
+            "copy results (cell_id, workspace_id, run_id, output, "
+            "finish_reason, prompt_tokens, completion_tokens, total_tokens, "
+            "cost, latency_ms, passed, score, grading) from stdin"
+        ) as copy:
+            for cid, c, _p, m in cells:
+                passed = rng.random() < 0.6 + 0.07 * m
+                reason = "" if passed else f'Expected output to contain "answer {c}"'
+                grading = {"score": float(passed), "passed": passed, "reason": reason, "results": [
+                    {"type": "contains", "passed": passed, "score": float(passed),
+                     "reason": reason, "weight": 1.0}]}  # fmt: skip
+                output = (f"answer {c}: " if passed else "I am not sure, but ") + "lorem ipsum " * 8
+                copy.write_row(
+                    (
+                        cid,
+                        workspace,
+                        run,
+                        output,
+                        "stop",
+                        40,
+                        60,
+                        100,
+                        1e-4 * (m + 1),
+                        rng.lognormvariate(6, 0.5),
+                        passed,
+                        float(passed),
+                        json.dumps(grading),
+                    )
+                )
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("vacuum analyze")
+    return str(run)
+
+
+def measure(page: Page, base: str, run: str) -> dict[str, Any]:
+    page.add_init_script(OBSERVE)
+    start = time.perf_counter()
+    page.goto(f"{base}/runs/{run}")
+    page.get_by_role("table", name="Summary per prompt and model").wait_for()
+    summary_s = time.perf_counter() - start
+    page.locator(".results-row .cell-body").first.wait_for()
+    grid_s = time.perf_counter() - start
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    before = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    scroll = page.evaluate(FRAMES, [40, 50])
+    after = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    spent = {
+        k: (after[k] - before[k]) * 1000
+        for k in ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration", "TaskDuration")
+    }
+    start = time.perf_counter()
+    last_row = page.locator(".results-row", has_text=f"#{CASES}").locator(".cell-body").first
+    last_row.wait_for()
+    last_s = time.perf_counter() - start
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    memory = page.evaluate("performance.memory ? performance.memory.usedJSHeapSize : null")
+    frames = sorted(scroll["frames"][1:])
+    return {
+        "summary_s": summary_s, "grid_s": grid_s, "last_row_s": last_s,
+        "frame_p50_ms": statistics.median(frames), "frame_p95_ms": frames[int(len(frames) * 0.95)],
+        "frame_max_ms": frames[-1], "frames": len(frames),
+        "scroll_ms": spent, "long_tasks": len(scroll["long"]),
+        "long_task_max_ms": max(scroll["long"], default=0),
+        "heap_used_mb": metrics.get("JSHeapUsedSize", 0) / 2**20,
+        "heap_total_mb": metrics.get("JSHeapTotalSize", 0) / 2**20,
+        "performance_memory_mb": (memory or 0) / 2**20, "dom_nodes": metrics.get("Nodes"),
+    }  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    args = parser.parse_args()
+    url = SERVER.rsplit("/", 1)[0] + "/" + DBNAME
+    with psycopg.connect(SERVER, autocommit=True) as admin:
+        admin.execute(f"drop database if exists {DBNAME} with (force)")
+        admin.execute(f"create database {DBNAME}")
+    home = Path(tempfile.mkdtemp(prefix="assay-web-bench-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUPABASE_")}
+    env |= {"DATABASE_URL": url, "ASSAY_HOME": str(home)}
+    server = None
+    try:
+        migrate(url)
+        server = AssayUp(env, home / "assay-up.log")
+        server.wait_ready()
+        with urllib.request.urlopen(f"{server.url}/v1/me", timeout=10) as answer:
+            workspace = json.loads(answer.read())["workspace_id"]
+        started = time.perf_counter()
+        run = seed(url, workspace)
+        print(f"seeded {CASES * PROMPTS * MODELS:,} cells in {time.perf_counter() - started:.1f} s")
+        with sync_playwright() as pw:
+            context = pw.chromium.launch_persistent_context(
+                str(home / "profile"), executable_path=CHROMIUM, headless=True,
+                args=[*CHROMIUM_FLAGS, "--enable-precise-memory-info"], viewport=VIEWPORT,
+            )  # fmt: skip
+            page = context.pages[0] if context.pages else context.new_page()
+            page.goto(f"{server.url}/runs")  # warm the static files, as a returning user has them
+            figures = measure(page, server.url, run)
+            context.close()
+        print(
+            f"run page: summary shown after {figures['summary_s'] * 1000:.0f} ms, first screen "
+            f"of the grid after {figures['grid_s'] * 1000:.0f} ms"
+        )
+        print(
+            f"scrolling to row {CASES:,} in 40 jumps: {figures['frames']} frames, p50 "
+            f"{figures['frame_p50_ms']:.1f} ms, p95 {figures['frame_p95_ms']:.1f} ms, max "
+            f"{figures['frame_max_ms']:.1f} ms; {figures['long_tasks']} long tasks (max "
+            f"{figures['long_task_max_ms']:.0f} ms)"
+        )
+        spent = figures["scroll_ms"]
+        print(
+            f"  main thread while scrolling: script {spent['ScriptDuration']:.0f} ms, layout "
+            f"{spent['LayoutDuration']:.0f} ms, style {spent['RecalcStyleDuration']:.0f} ms, all "
+            f"tasks {spent['TaskDuration']:.0f} ms"
+        )
+        print(f"last row's cells shown {figures['last_row_s'] * 1000:.0f} ms after the scroll")
+        print(
+            f"JS heap: {figures['heap_used_mb']:.1f} MB used of {figures['heap_total_mb']:.1f} MB"
+            f" (performance.memory {figures['performance_memory_mb']:.1f} MB); "
+            f"{figures['dom_nodes']:.0f} DOM nodes"
+        )
+    finally:
+        if server and not args.keep:
+            server.stop()
+        elif server:
+            print(f"kept: {server.url} on {url}")
+        if not args.keep:
+            with psycopg.connect(SERVER, autocommit=True) as admin:
+                admin.execute(f"drop database if exists {DBNAME} with (force)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""A new user's first hour in the dashboard: import, prompt, run on two models, read, compare."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from browser.servers import AssayUp
+from fakes.openrouter import FakeOpenRouter
+
+CAPITALS = {"France": "Paris", "Japan": "Tokyo", "Italy": "Rome"}
+CSV = "country,__expected\nFrance,contains:Paris\nJapan,contains:Tokyo\nItaly,contains:Rome\n"
+RUN_TIMEOUT_MS = 90_000
+
+
+def answers(claude_knows: set[str]) -> Callable[[dict[str, Any]], str]:
+    """gpt-4o-mini always names the capital; claude only for the countries it `knows`."""
+
+    def answer(body: dict[str, Any]) -> str:
+        question = str(body["messages"][-1]["content"])
+        country = next(c for c in CAPITALS if c in question)
+        if "claude" in str(body["model"]) and country not in claude_knows:
+            return "The capital is Paris."
+        return f"The capital of {country} is {CAPITALS[country]}."
+
+    return answer
+
+
+def create_test_set(
+    page: Page, base: str, csv_file: Path, shot: Callable[[Page, str], Path]
+) -> None:
+    page.goto(f"{base}/test-sets")
+    expect(page.get_by_text("No test sets yet")).to_be_visible()
+    page.get_by_label("New test set").fill("Capitals")
+    page.get_by_role("button", name="Create").click()
+    expect(page.get_by_role("heading", name="Capitals")).to_be_visible()
+    page.get_by_role("tab", name="Import").click()
+    page.get_by_label("File", exact=True).set_input_files(str(csv_file))
+    expect(page.get_by_text("3 cases read from capitals.csv")).to_be_visible()
+    expect(page.get_by_role("table", name="Preview of the first rows")).to_contain_text("Japan")
+    shot(page, "import-preview")
+    page.get_by_role("button", name="Import 3 cases").click()
+    grid = page.get_by_role("grid", name="Cases")
+    expect(grid).to_contain_text("Italy")
+    expect(page.get_by_text("3 cases · version 2")).to_be_visible()
+    shot(page, "test-set")
+
+
+def write_prompt(page: Page, base: str, shot: Callable[[Page, str], Path]) -> None:
+    page.goto(f"{base}/prompts/new")
+    page.get_by_label("Name", exact=True).fill("capital")
+    page.get_by_label("Template", exact=True).fill("What is the capital of {{country}}?")
+    expect(page.locator("code.chip", has_text="country")).to_be_visible()
+    expect(page.get_by_label("Rendered preview")).to_have_text("What is the capital of France?")
+    page.get_by_role("button", name="Create prompt").click()
+    expect(page).to_have_url(re.compile(r"/prompts/[0-9a-f-]{36}$"))
+    expect(page.get_by_role("heading", name="capital")).to_be_visible()
+    expect(page.get_by_text("every variable is present")).to_be_visible()
+    shot(page, "prompt-editor")
+
+
+def launch_run(
+    page: Page, base: str, *, use_cache: bool, shot: Callable[[Page, str], Path] | None
+) -> str:
+    page.goto(f"{base}/runs/new")
+    page.get_by_label("capital v1").check()
+    for model in ("openai/gpt-4o-mini", "anthropic/claude-3.5-haiku"):
+        page.get_by_label("Add a model by id").fill(model)
+        page.get_by_role("button", name="Add model").click()
+    if not use_cache:
+        page.get_by_label("Reuse cached answers").uncheck()
+    expect(page.get_by_test_id("call-count")).to_have_text("6")
+    if shot:
+        shot(page, "launch")
+    page.get_by_role("button", name="Start run").click()
+    expect(page).to_have_url(re.compile(r"/runs/[0-9a-f-]{36}$"))
+    expect(page.locator(".title-row .badge")).to_have_text("completed", timeout=RUN_TIMEOUT_MS)
+    expect(page.get_by_test_id("progress-done")).to_have_text("6 / 6")
+    return page.url.rsplit("/", 1)[1]
+
+
+def test_a_new_user_imports_prompts_runs_filters_opens_and_compares(
+    assay_up: AssayUp,
+    fake_openrouter: FakeOpenRouter,
+    page: Page,
+    tmp_path: Path,
+    shot: Callable[[Page, str], Path],
+) -> None:
+    base = assay_up.url
+    csv_file = tmp_path / "capitals.csv"
+    csv_file.write_text(CSV)
+    fake_openrouter.set(answers=answers(claude_knows={"France"}))
+
+    page.goto(base)
+    expect(page.get_by_text("No runs yet")).to_be_visible()
+    create_test_set(page, base, csv_file, shot)
+    write_prompt(page, base, shot)
+    first = launch_run(page, base, use_cache=True, shot=shot)
+
+    summary = page.get_by_role("table", name="Summary per prompt and model")
+    expect(summary.get_by_role("row", name=re.compile("gpt-4o-mini"))).to_contain_text("100.0%")
+    expect(summary.get_by_role("row", name=re.compile("claude"))).to_contain_text("33.3%")
+    expect(page.get_by_role("img", name=re.compile("^Pass rate by model"))).to_be_visible()
+    grid = page.get_by_role("grid", name="Results")
+    expect(grid.get_by_role("row")).to_have_count(4)  # header + three cases
+    expect(grid).to_contain_text("The capital of Italy is Rome.")
+    expect(grid.get_by_role("gridcell").filter(has_text="fail")).to_have_count(2)
+    shot(page, "run")
+
+    page.get_by_label("Show", exact=True).select_option("failed")
+    expect(page.get_by_text("2 matching cases")).to_be_visible()
+    expect(grid).not_to_contain_text("France")
+    expect(grid).to_contain_text('Expected output to contain "Tokyo"')
+
+    grid.focus()
+    page.keyboard.press("ArrowRight")  # from gpt-4o-mini's column to claude's
+    page.keyboard.press("Enter")
+    cell = page.get_by_role("dialog")
+    expect(cell.get_by_role("heading", level=2)).to_contain_text("anthropic/claude-3.5-haiku")
+    expect(cell.get_by_text("Expected (contains)")).to_be_visible()
+    expect(cell.locator("ins")).not_to_have_count(0)
+    shot(page, "cell")
+    cell.get_by_role("button", name="Close").click()
+    expect(cell).to_be_hidden()
+
+    fake_openrouter.set(answers=answers(claude_knows={"France", "Japan"}))
+    second = launch_run(page, base, use_cache=False, shot=None)
+    page.get_by_label("Compare with").select_option(first)
+    expect(page).to_have_url(re.compile(f"/runs/{second}/compare\\?base={first}$"))
+    expect(page.get_by_test_id("count-improved")).to_have_text("1")
+    expect(page.get_by_test_id("count-regressed")).to_have_text("0")
+    improved = page.locator(".compare-item[data-change=improved]")
+    expect(improved).to_have_count(1)
+    expect(improved).to_contain_text("The capital of Japan is Tokyo.")
+    expect(improved).to_contain_text("The capital is Paris.")
+    shot(page, "compare")
+
+
+def test_settings_creates_and_revokes_an_api_key(
+    assay_up: AssayUp, page: Page, shot: Callable[[Page, str], Path]
+) -> None:
+    page.goto(f"{assay_up.url}/settings")
+    expect(page.get_by_text("Local single-user mode")).to_be_visible()
+    expect(page.get_by_text("No API keys")).to_be_visible()
+    page.get_by_label("Key name").fill("CI pipeline")
+    page.get_by_role("button", name="Create key").click()
+    expect(page.get_by_test_id("new-key")).to_have_text(re.compile(r"^ak_"))
+    row = page.get_by_role("row", name=re.compile("CI pipeline"))
+    expect(row).to_be_visible()
+    shot(page, "settings")
+    page.once("dialog", lambda d: d.accept())
+    row.get_by_role("button", name="Revoke").click()
+    expect(row).to_contain_text("revoked")

@@ -1,0 +1,110 @@
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { api } from "../api/client";
+import type { Model, Page, Prompt, Run, TestSet, Version } from "../api/types";
+import { ErrorBox, Loading } from "../components/States";
+import { int, usd } from "../components/format";
+import { ModelPicker } from "../runs/ModelPicker";
+import { estimate } from "../runs/estimate";
+
+const num = (s: string) => (s.trim() === "" ? null : Number(s));
+
+export function LaunchPage() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const sets = useQuery({ queryKey: ["test-sets"], queryFn: () => api<Page<TestSet>>("/test-sets", { query: { limit: 200 } }) });
+  const prompts = useQuery({ queryKey: ["prompts"], queryFn: () => api<Page<Prompt>>("/prompts", { query: { limit: 200 } }) });
+  const [setId, setSetId] = useState(params.get("test_set") ?? "");
+  const [versionId, setVersionId] = useState("");
+  const [promptIds, setPromptIds] = useState<string[]>(params.get("prompt_version") ? [params.get("prompt_version")!] : []);
+  const [models, setModels] = useState<Model[]>([]);
+  const [name, setName] = useState("");
+  const [temperature, setTemperature] = useState("");
+  const [maxTokens, setMaxTokens] = useState("");
+  const [repeats, setRepeats] = useState(1);
+  const [concurrency, setConcurrency] = useState(10);
+  const [useCache, setUseCache] = useState(true);
+  const chosenSet = setId || sets.data?.items[0]?.id || "";
+  const versions = useQuery({
+    queryKey: ["test-set", chosenSet, "versions"],
+    queryFn: () => api<Page<Version>>(`/test-sets/${chosenSet}/versions`, { query: { limit: 100 } }),
+    enabled: Boolean(chosenSet),
+  });
+  const version = versions.data?.items.find((v) => v.id === versionId) ?? versions.data?.items[0];
+  const chosenPrompts = (prompts.data?.items ?? []).filter((p) => p.latest_version && promptIds.includes(p.latest_version.id));
+  const chars = chosenPrompts.reduce((n, p) => n + JSON.stringify(p.latest_version!.body).length, 0) / Math.max(1, chosenPrompts.length);
+  const { calls, cost } = estimate({ cases: version?.case_count ?? 0, prompts: promptIds.length, models, repeats, promptChars: chars + 40, maxTokens: num(maxTokens) });
+  const launch = useMutation({
+    mutationFn: () => api<Run>("/runs", {
+      method: "POST",
+      json: {
+        name: name || undefined,
+        test_set_version_id: version?.id,
+        prompt_version_ids: promptIds,
+        models: models.map((m) => ({ id: m.id, params: { temperature: num(temperature) ?? undefined, max_tokens: num(maxTokens) ?? undefined } })),
+        repeats,
+        concurrency,
+        use_cache: useCache,
+      },
+    }),
+    onSuccess: (run) => navigate(`/runs/${run.id}`),
+  });
+  const submit = (e: FormEvent) => { e.preventDefault(); launch.mutate(); };
+
+  if (sets.isPending || prompts.isPending) return <Loading what="Loading test sets and prompts" />;
+  if (sets.error || prompts.error) return <div className="page"><ErrorBox error={sets.error ?? prompts.error} /></div>;
+  const ready = Boolean(version && promptIds.length && models.length);
+  return (
+    <form className="page" onSubmit={submit} aria-label="Launch a run">
+      <h1>Launch a run</h1>
+      {sets.data.items.length === 0 && <p className="warn">You need a test set first: <Link to="/test-sets">create one</Link>.</p>}
+      {prompts.data.items.length === 0 && <p className="warn">You need a prompt first: <Link to="/prompts/new">write one</Link>.</p>}
+      <div className="two-col">
+        <div className="panel">
+          <label>Run name (optional)<input value={name} maxLength={200} onChange={(e) => setName(e.target.value)} /></label>
+          <div className="inline-form">
+            <label>Test set
+              <select value={chosenSet} onChange={(e) => { setSetId(e.target.value); setVersionId(""); }}>
+                {sets.data.items.map((s) => <option key={s.id} value={s.id}>{s.name} ({s.case_count} cases)</option>)}
+              </select>
+            </label>
+            <label>Version
+              <select value={version?.id ?? ""} onChange={(e) => setVersionId(e.target.value)}>
+                {versions.data?.items.map((v) => <option key={v.id} value={v.id}>v{v.version} · {v.case_count} cases</option>)}
+              </select>
+            </label>
+          </div>
+          <fieldset>
+            <legend>Prompts</legend>
+            {prompts.data.items.filter((p) => p.latest_version).map((p) => {
+              const vid = p.latest_version!.id;
+              return (
+                <label key={p.id} className="check">
+                  <input type="checkbox" checked={promptIds.includes(vid)}
+                    onChange={(e) => setPromptIds(e.target.checked ? [...promptIds, vid] : promptIds.filter((x) => x !== vid))} />
+                  {p.name} <span className="muted">v{p.latest_version!.version}</span>
+                </label>
+              );
+            })}
+          </fieldset>
+          <fieldset className="inline">
+            <legend>Parameters</legend>
+            <label>Temperature<input type="number" min={0} max={2} step={0.1} value={temperature} onChange={(e) => setTemperature(e.target.value)} /></label>
+            <label>Max tokens<input type="number" min={1} value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} /></label>
+            <label>Repeats<input type="number" min={1} max={100} value={repeats} onChange={(e) => setRepeats(Number(e.target.value) || 1)} /></label>
+            <label>Concurrency<input type="number" min={1} max={500} value={concurrency} onChange={(e) => setConcurrency(Number(e.target.value) || 1)} /></label>
+            <label className="check"><input type="checkbox" checked={useCache} onChange={(e) => setUseCache(e.target.checked)} /> Reuse cached answers</label>
+          </fieldset>
+        </div>
+        <div className="panel"><ModelPicker selected={models} onChange={setModels} /></div>
+      </div>
+      <div className="launch-bar" aria-live="polite">
+        <span><strong data-testid="call-count">{int(calls)}</strong> calls</span>
+        <span>estimated cost <strong>{cost === null ? "unknown (no prices)" : usd(cost)}</strong></span>
+        <button type="submit" className="primary" disabled={!ready || launch.isPending}>{launch.isPending ? "Starting…" : "Start run"}</button>
+      </div>
+      {launch.error && <ErrorBox error={launch.error} title="The run was not started" />}
+    </form>
+  );
+}

@@ -1,0 +1,61 @@
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { api } from "../api/client";
+import type { Model, Page } from "../api/types";
+import { ErrorBox } from "../components/States";
+
+function perMillion(price: number | null): string {
+  return price === null ? "—" : `$${(price * 1_000_000).toFixed(2)}`;
+}
+
+/** Search the catalog (local models and cached OpenRouter models) and tick the ones to call. */
+export function ModelPicker({ selected, onChange }: { selected: Model[]; onChange: (m: Model[]) => void }) {
+  const [q, setQ] = useState("");
+  const [custom, setCustom] = useState("");
+  const models = useQuery({
+    queryKey: ["models", q],
+    queryFn: () => api<Page<Model>>("/models", { query: { q: q || undefined, limit: 100 } }),
+  });
+  const ids = new Set(selected.map((m) => m.id));
+  const toggle = (m: Model) => onChange(ids.has(m.id) ? selected.filter((x) => x.id !== m.id) : [...selected, m]);
+  function addCustom() {
+    const id = custom.trim().includes(":") ? custom.trim() : `openrouter:${custom.trim()}`;
+    if (custom.trim() && !ids.has(id)) {
+      onChange([...selected, { id, source: "openrouter", name: null, context_length: null, prompt_price: null, completion_price: null }]);
+    }
+    setCustom("");
+  }
+  return (
+    <fieldset>
+      <legend>Models</legend>
+      <label>Search models<input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="gpt, claude, local…" /></label>
+      {models.error && <ErrorBox error={models.error} />}
+      <div className="table-scroll short">
+        <table className="data">
+          <thead><tr><th scope="col"><span className="sr-only">Use</span></th><th scope="col">Model</th><th scope="col">Context</th><th scope="col">Input / 1M</th><th scope="col">Output / 1M</th></tr></thead>
+          <tbody>
+            {models.data?.items.map((m) => (
+              <tr key={m.id}>
+                <td><input type="checkbox" id={`model-${m.id}`} checked={ids.has(m.id)} onChange={() => toggle(m)} /></td>
+                <td><label htmlFor={`model-${m.id}`}>{m.id}</label>{m.name && <span className="muted"> {m.name}</span>}</td>
+                <td className="num">{m.context_length?.toLocaleString() ?? "—"}</td>
+                <td className="num">{perMillion(m.prompt_price)}</td>
+                <td className="num">{perMillion(m.completion_price)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="inline-form">
+        <label>Add a model by id<input value={custom} placeholder="openai/gpt-4o-mini" onChange={(e) => setCustom(e.target.value)}
+          onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); addCustom(); } }} /></label>
+        <button type="button" onClick={addCustom}>Add model</button>
+      </div>
+      <p aria-live="polite">
+        Selected: {selected.length === 0 ? <span className="muted">none</span> : selected.map((m) => (
+          <button type="button" key={m.id} className="chip" onClick={() => toggle(m)} aria-label={`Remove ${m.id}`}>{m.id} ✕</button>
+        ))}
+      </p>
+    </fieldset>
+  );
+}

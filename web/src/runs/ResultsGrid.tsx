@@ -1,0 +1,113 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import type { Result, Run } from "../api/types";
+import { ErrorBox } from "../components/States";
+import { show } from "../components/format";
+import { CellView } from "./CellView";
+import { GridFilters } from "./GridFilters";
+import { ResultCell } from "./ResultCell";
+import { columnsOf } from "./columns";
+import { useResultRows, type Filters } from "./useResultRows";
+
+const ROW_HEIGHT = 112;
+const CASE_WIDTH = 220;
+const CELL_WIDTH = 300;
+
+/** One row per case, one column per prompt × model; rows virtualised and fetched by page. */
+export function ResultsGrid({ run }: { run: Run }) {
+  const [filters, setFilters] = useState<Filters>({ status: "", model: "", q: "" });
+  const columns = columnsOf(run, filters.model || null);
+  const data = useResultRows(run, filters, run.prompts.length * run.models.length * run.repeats);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [at, setAt] = useState({ row: 0, col: 0 });
+  const [open, setOpen] = useState<Result | null>(null);
+  const rows = useVirtualizer({ count: data.rowCount, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
+  const items = rows.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  // While the user is flinging through rows, fetch only where the scroll comes to rest.
+  useEffect(() => {
+    const t = window.setTimeout(() => data.ensure(first, last), rows.isScrolling ? 120 : 0);
+    return () => window.clearTimeout(t);
+  });
+  useEffect(() => setAt({ row: 0, col: 0 }), [filters]);
+
+  function onKey(e: KeyboardEvent<HTMLDivElement>) {
+    const moves: Record<string, [number, number]> = {
+      ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
+      PageUp: [-Math.max(1, last - first - 1), 0], PageDown: [Math.max(1, last - first - 1), 0],
+    };
+    if (e.key === "Enter") {
+      const cell = data.row(at.row)?.cells.get(columns[at.col]?.key ?? "");
+      if (cell) { e.preventDefault(); setOpen(cell); }
+      return;
+    }
+    let move = moves[e.key];
+    if (e.key === "Home") move = e.ctrlKey ? [-at.row, -at.col] : [0, -at.col];
+    if (e.key === "End") move = e.ctrlKey ? [data.rowCount, 0] : [0, columns.length];
+    if (!move) return;
+    e.preventDefault();
+    const row = Math.max(0, Math.min(data.rowCount - 1, at.row + move[0]));
+    const col = Math.max(0, Math.min(columns.length - 1, at.col + move[1]));
+    setAt({ row, col });
+    rows.scrollToIndex(row, { align: "auto" });
+    scroller.current?.querySelector(`[data-col="${col}"]`)?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+
+  const width = CASE_WIDTH + columns.length * CELL_WIDTH;
+  const activeId = `cell-${at.row}-${at.col}`;
+  return (
+    <section aria-labelledby="results-title">
+      <h2 id="results-title">Results</h2>
+      <GridFilters run={run} filters={filters} onChange={setFilters} />
+      {data.error ? <ErrorBox error={data.error} title="Could not load results" /> : null}
+      {data.error ? <button type="button" onClick={data.retry}>Retry</button> : null}
+      <p className="muted small" aria-live="polite">
+        {data.done ? `${data.rowCount.toLocaleString()} ${filters.status || filters.model || filters.q ? "matching " : ""}cases` : `${data.rowCount.toLocaleString()} matching cases so far…`}
+        {" · "}arrow keys move, Enter opens a cell
+      </p>
+      <div ref={scroller} className="results-scroll" role="grid" aria-label="Results" aria-rowcount={data.rowCount + 1}
+        aria-colcount={columns.length + 1} tabIndex={0} onKeyDown={onKey} aria-activedescendant={data.rowCount ? activeId : undefined}>
+        <div className="results-head" role="row" style={{ width }}>
+          <div role="columnheader" className="case-col" style={{ width: CASE_WIDTH }}>Case</div>
+          {columns.map((c, i) => (
+            <div key={c.key} role="columnheader" data-col={i} style={{ width: CELL_WIDTH }} title={`${c.prompt} · ${c.model}`}>
+              <strong>{c.model}</strong><span className="muted small"> {c.prompt}{run.repeats > 1 ? ` #${c.repeat + 1}` : ""}</span>
+            </div>
+          ))}
+        </div>
+        {data.rowCount === 0 && data.done && !data.error && <p className="state empty">No results match these filters.</p>}
+        <div style={{ height: rows.getTotalSize(), width, position: "relative" }}>
+          {items.map((v) => {
+            const row = data.row(v.index);
+            return (
+              <div key={v.key} role="row" aria-rowindex={v.index + 2} className="results-row"
+                style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT, width }}>
+                <div role="rowheader" className="case-col" style={{ width: CASE_WIDTH }}>
+                  {row ? (
+                    <>
+                      <strong>#{row.position + 1}</strong> {row.description}
+                      <div className="muted small vars">{Object.entries(row.vars).map(([k, val]) => `${k}: ${show(val)}`).join(" · ")}</div>
+                    </>
+                  ) : <span className="skeleton" aria-label="loading" />}
+                </div>
+                {columns.map((c, i) => {
+                  const cell = row?.cells.get(c.key);
+                  const active = at.row === v.index && at.col === i;
+                  return (
+                    <div key={c.key} id={`cell-${v.index}-${i}`} role="gridcell" aria-selected={active}
+                      className={active ? "result active" : "result"} style={{ width: CELL_WIDTH }}
+                      onClick={() => setAt({ row: v.index, col: i })} onDoubleClick={() => cell && setOpen(cell)}>
+                      {row ? <ResultCell cell={cell} /> : <span className="skeleton" />}
+                    </div>
+                  );
+                })}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {open && <CellView cell={open} run={run} onClose={() => { setOpen(null); scroller.current?.focus(); }} />}
+    </section>
+  );
+}

@@ -1,0 +1,69 @@
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { api } from "../api/client";
+import type { Case, Page, Version, VersionDiff } from "../api/types";
+import { ErrorBox, Loading } from "../components/States";
+import { TextDiff } from "../components/TextDiff";
+import { when } from "../components/format";
+
+function text(c: Case | undefined): string {
+  if (!c) return "";
+  return JSON.stringify({ description: c.description ?? undefined, vars: c.vars, assert: c.assert }, null, 2);
+}
+
+/** Versions newest first; pick two to see the cases added, removed and changed between them. */
+export function VersionHistory({ testSetId }: { testSetId: string }) {
+  const versions = useQuery({
+    queryKey: ["test-set", testSetId, "versions"],
+    queryFn: () => api<Page<Version>>(`/test-sets/${testSetId}/versions`, { query: { limit: 100 } }),
+  });
+  const [base, setBase] = useState<string>("");
+  const [head, setHead] = useState<string>("");
+  const items = versions.data?.items ?? [];
+  const b = base || items[1]?.id || "";
+  const h = head || items[0]?.id || "";
+  const diff = useQuery({
+    queryKey: ["test-set", testSetId, "diff", b, h],
+    queryFn: () => api<VersionDiff>(`/test-sets/${testSetId}/diff`, { query: { base: b, head: h } }),
+    enabled: Boolean(b && h && b !== h),
+  });
+  if (versions.isPending) return <Loading what="Loading versions" />;
+  if (versions.error) return <ErrorBox error={versions.error} />;
+  const pick = (label: string, value: string, set: (v: string) => void) => (
+    <label>{label}
+      <select value={value} onChange={(e) => set(e.target.value)}>
+        {items.map((v) => <option key={v.id} value={v.id}>v{v.version} · {v.case_count} cases · {v.note ?? ""}</option>)}
+      </select>
+    </label>
+  );
+  return (
+    <section className="panel">
+      <h2>Version history</h2>
+      <table className="data">
+        <thead><tr><th scope="col">Version</th><th scope="col">Cases</th><th scope="col">Change</th><th scope="col">Created</th><th scope="col">Hash</th></tr></thead>
+        <tbody>
+          {items.map((v) => (
+            <tr key={v.id}><td>v{v.version}</td><td className="num">{v.case_count}</td><td>{v.note}</td><td>{when(v.created_at)}</td><td><code>{v.content_hash.slice(0, 12)}</code></td></tr>
+          ))}
+        </tbody>
+      </table>
+      {items.length > 1 && (
+        <>
+          <div className="inline-form">{pick("From", b, setBase)}{pick("To", h, setHead)}</div>
+          {diff.isFetching && <Loading what="Comparing versions" />}
+          {diff.error && <ErrorBox error={diff.error} />}
+          {diff.data && (
+            <div>
+              <p>{diff.data.added.length} added · {diff.data.removed.length} removed · {diff.data.changed.length} changed · {diff.data.unchanged} unchanged</p>
+              {diff.data.changed.map((c) => (
+                <TextDiff key={c.after.id} lines leftLabel={`Case ${c.before.position + 1} before`} rightLabel="after" left={text(c.before)} right={text(c.after)} />
+              ))}
+              {diff.data.added.map((c) => <TextDiff key={c.id} lines leftLabel="(absent)" rightLabel={`Case ${c.position + 1} added`} left="" right={text(c)} />)}
+              {diff.data.removed.map((c) => <TextDiff key={c.id} lines leftLabel={`Case ${c.position + 1} removed`} rightLabel="(absent)" left={text(c)} right="" />)}
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
