@@ -64,7 +64,8 @@ class LocalRunner:
             ModelLane(concurrency=options.concurrency, policy=options.policy, clock=self.clock)
             for _ in plan.providers
         ]
-        slots = max(2, math.ceil(2 * options.concurrency / options.chunk_size))
+        # Enough chunks in flight that cells waiting out a back-off never leave the lane idle.
+        slots = 2 + math.ceil(3 * options.concurrency / options.chunk_size)
         try:
             async with OutcomeSink(self.store, run_id, plan.workspace_id) as sink:
                 drivers = [
