@@ -39,7 +39,7 @@ def start_fake(args: list[str]) -> tuple[subprocess.Popen[str], str]:
 def fake_stats(base_url: str) -> dict[str, object]:
     with urllib.request.urlopen(
         f"{base_url.removesuffix('/api/v1')}/_fake/stats", timeout=10
-    ) as resp:  # noqa: S310
+    ) as resp:
         return json.loads(resp.read())  # type: ignore[no-any-return]
 
 
