@@ -11,6 +11,7 @@ Seeds 1,000,000 result rows into a dedicated database (default `assay_bench` on 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import random
 import statistics
@@ -21,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg_pool import ConnectionPool
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from api.resources_support import Client, build_test_app, make_tenant, services  # noqa: E402
-
-from assay.adapters.postgres.migrations import migrate  # noqa: E402
-from assay.http.schemas.common import encode_cursor  # noqa: E402
+from api.resources_support import Client, Tenant, build_test_app, make_tenant, services
+from assay.adapters.postgres.migrations import migrate
+from assay.http.schemas.common import encode_cursor
 
 SERVER = os.environ.get("ASSAY_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DBNAME = "assay_bench"
@@ -40,7 +41,8 @@ SEED_RUN = """
 insert into runs (id, workspace_id, name, status, test_set_version_id, spec, total_cells)
 values (%(run)s, %(ws)s, %(name)s, 'completed', %(version)s, '{}', %(total)s);
 insert into run_prompts (run_id, position, workspace_id, label, body)
-select %(run)s, p, %(ws)s, 'prompt ' || p, '{"text": "{{ q }}"}' from generate_series(0, %(np)s - 1) p;
+select %(run)s, p, %(ws)s, 'prompt ' || p, '{"text": "{{ q }}"}'
+from generate_series(0, %(np)s - 1) p;
 insert into run_providers (run_id, position, workspace_id, label, provider)
 select %(run)s, m, %(ws)s, 'model ' || m, jsonb_build_object('id', 'local:echo', 'params', '{}')
 from generate_series(0, %(nm)s - 1) m;
@@ -67,8 +69,9 @@ def seed(url: str) -> dict[str, Any]:
     ws = tenant.workspace_id
     with psycopg.connect(url, autocommit=True) as conn:
         ts, version = uuid.uuid4(), uuid.uuid4()
-        conn.execute("insert into test_sets (id, workspace_id, name) values (%s, %s, 'bench')",
-                     (ts, ws))
+        conn.execute(
+            "insert into test_sets (id, workspace_id, name) values (%s, %s, 'bench')", (ts, ws)
+        )
         conn.execute(
             "insert into test_cases (workspace_id, test_set_id, content_hash, body) "
             "select %s, %s, md5(i::text), jsonb_build_object('vars', jsonb_build_object('q', "
@@ -77,20 +80,32 @@ def seed(url: str) -> dict[str, Any]:
         )
         conn.execute(
             "insert into test_set_versions (id, workspace_id, test_set_id, version, content_hash, "
-            "case_count) values (%s, %s, %s, 1, 'v1', %s)", (version, ws, ts, CASES),
+            "case_count) values (%s, %s, %s, 1, 'v1', %s)",
+            (version, ws, ts, CASES),
         )
         conn.execute(
             "insert into test_set_version_cases (test_set_version_id, position, test_case_id, "
             "workspace_id) select %s, (row_number() over (order by content_hash))::int - 1, id, "
-            "%s from test_cases where test_set_id = %s", (version, ws, ts),
+            "%s from test_cases where test_set_id = %s",
+            (version, ws, ts),
         )
         runs = {}
-        for name, shape, pass_rate in (("big", BIG, 0.7), ("base", SMALL, 0.7),
-                                       ("head", SMALL, 0.75)):
+        for name, shape, pass_rate in (
+            ("big", BIG, 0.7),
+            ("base", SMALL, 0.7),
+            ("head", SMALL, 0.75),
+        ):
             run = uuid.uuid4()
             params = {
-                "run": run, "ws": ws, "name": name, "version": version, "np": shape["prompts"],
-                "nm": PROVIDERS, "nr": shape["repeats"], "nc": CASES, "pass": pass_rate,
+                "run": run,
+                "ws": ws,
+                "name": name,
+                "version": version,
+                "np": shape["prompts"],
+                "nm": PROVIDERS,
+                "nr": shape["repeats"],
+                "nc": CASES,
+                "pass": pass_rate,
                 "total": CASES * shape["prompts"] * PROVIDERS * shape["repeats"],
             }
             for statement in SEED_RUN.split(";\n"):
@@ -101,6 +116,15 @@ def seed(url: str) -> dict[str, Any]:
         total = conn.execute("select count(*) from results").fetchone()
     print(f"seeded {total[0] if total else 0:,} result rows", flush=True)
     return {"tenant": tenant, "runs": runs}
+
+
+def reuse(url: str) -> dict[str, Any]:
+    """The tenant and runs of a kept bench database."""
+    with psycopg.connect(url) as conn:
+        member = conn.execute("select user_id, workspace_id from members").fetchone()
+        runs = dict(conn.execute("select name, id from runs").fetchall())
+    assert member is not None
+    return {"tenant": Tenant(member[0], member[1]), "runs": runs}
 
 
 def timed(client: Client, path: str, query: dict[str, Any]) -> float:
@@ -115,19 +139,27 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[-1]
 
 
+print = functools.partial(print, flush=True)  # progress shows as it happens
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--reuse", action="store_true", help="reuse a kept bench database")
     args = parser.parse_args()
     url = SERVER.rsplit("/", 1)[0] + "/" + DBNAME
-    with psycopg.connect(SERVER, autocommit=True) as admin:
-        admin.execute(f"drop database if exists {DBNAME} with (force)")
-        admin.execute(f"create database {DBNAME}")
+    if not args.reuse:
+        with psycopg.connect(SERVER, autocommit=True) as admin:
+            admin.execute(f"drop database if exists {DBNAME} with (force)")
+            admin.execute(f"create database {DBNAME}")
     try:
         started = time.perf_counter()
-        world = seed(url)
-        print(f"seeding took {time.perf_counter() - started:.1f} s")
-        client = Client(build_test_app(url, {"bench": world["tenant"]}, services()), "bench")
+        world = reuse(url) if args.reuse else seed(url)
+        print(f"seeding took {time.perf_counter() - started:.1f} s", flush=True)
+        # requests share pooled connections, as the API's services do
+        pool = ConnectionPool(url, min_size=1, max_size=2, kwargs={"prepare_threshold": None})
+        app = build_test_app(url, {"bench": world["tenant"]}, services(), pool=pool)
+        client = Client(app, "bench")
         big = world["runs"]["big"]
         path = f"/v1/runs/{big}/results"
         filters: dict[str, dict[str, Any]] = {
@@ -143,13 +175,18 @@ def main() -> None:
             for i in range(40):
                 cursor = None if i % 4 == 0 else encode_cursor([rng.randrange(CASES), 0, 0, 0])
                 samples.append(timed(client, path, {**query, "limit": 100, "cursor": cursor}))
-            print(f"  {label:<16} p50 {statistics.median(samples):6.1f} ms   p95 {p95(samples):6.1f} ms")
+            print(
+                f"  {label:<16} p50 {statistics.median(samples):6.1f} ms"
+                f"   p95 {p95(samples):6.1f} ms"
+            )
         head, base = world["runs"]["head"], world["runs"]["base"]
         cpath = f"/v1/runs/{head}/compare"
         for label, query in (("first page", {}), ("regressed only", {"change": "regressed"})):
             samples = [timed(client, cpath, {"base_run_id": str(base), **query}) for _ in range(10)]
-            print(f"compare two 50,000-cell runs, {label}: p50 {statistics.median(samples):.0f} ms"
-                  f"   max {max(samples):.0f} ms")
+            print(
+                f"compare two 50,000-cell runs, {label}: p50 {statistics.median(samples):.0f} ms"
+                f"   max {max(samples):.0f} ms"
+            )
     finally:
         if not args.keep:
             with psycopg.connect(SERVER, autocommit=True) as admin:

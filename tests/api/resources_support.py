@@ -71,7 +71,7 @@ def make_tenant(database_url: str, name: str) -> Tenant:
 
 
 def build_test_app(
-    database_url: str, tenants: dict[str, Tenant], services: Any
+    database_url: str, tenants: dict[str, Tenant], services: Any, pool: Any = None
 ) -> APIGatewayHttpResolver:
     """The resolver with the four resource routers under /v1 and a header-based auth stand-in."""
     app = APIGatewayHttpResolver(enable_validation=True)
@@ -82,7 +82,7 @@ def build_test_app(
         tenant = tenants.get(app.current_event.headers.get(USER_HEADER) or "")
         if tenant is None:
             return error_response(401, "unauthorized", "no such test user")
-        conn = psycopg.connect(database_url, prepare_threshold=None)
+        conn = pool.getconn() if pool else psycopg.connect(database_url, prepare_threshold=None)
         try:
             conn.execute("set local role authenticated")
             claims = {"sub": str(tenant.user_id), "role": "authenticated"}
@@ -101,7 +101,10 @@ def build_test_app(
             conn.rollback()
             raise
         finally:
-            conn.close()
+            if pool:
+                pool.putconn(conn)
+            else:
+                conn.close()
 
     app.use(middlewares=[authenticate])
 

@@ -114,3 +114,14 @@ def test_exports(ran: tuple[World, dict]) -> None:
     assert int(junit.get("failures")) == sum(1 for line in lines if line["passed"] is False)
     assert world.alice.get(f"/v1/runs/{rid}/export", query={"format": "pdf"}).status == 422
     assert world.bob.get(f"/v1/runs/{rid}/results").status == 404
+
+
+def test_text_search_resumes_across_scan_windows(
+    ran: tuple[World, dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world, run = ran
+    whole = pages(world, run["id"], q="amm")
+    monkeypatch.setattr("assay.adapters.postgres.results_repo.TEXT_WINDOW", 3)
+    windowed = pages(world, run["id"], q="amm")
+    assert [r["cell_id"] for r in windowed] == [r["cell_id"] for r in whole]
+    assert len(whole) == 4

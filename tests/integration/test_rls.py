@@ -68,6 +68,7 @@ def seed(conn: psycopg.Connection[Any], tenant: Tenant, label: str) -> None:
         ("results (cell_id, workspace_id, run_id, output, passed) values (%s, %s, %s, 'hi', true)",
          (ids["c"], ws, ids["r"])),
         ("response_cache (workspace_id, key, model, response) values (%s, 'k', 'm', '{}')", (ws,)),
+        ("model_catalog (workspace_id, model_id) values (%s, 'm')", (ws,)),
     ]  # fmt: skip
     for statement, params in rows:
         conn.execute(("insert into public." + statement).encode(), params)

@@ -87,7 +87,7 @@ def results_page(
     """One page of a run's cells with results, labelled; and the key to continue after."""
     runs.get(run_id)
     prompts, providers = runs.prompts(run_id), runs.providers(run_id)
-    rows = results.page(run_id, result_filter(query, prompts, providers), after, limit + 1)
+    rows, resume = results.page(run_id, result_filter(query, prompts, providers), after, limit + 1)
     by_prompt = {p["position"]: p for p in prompts}
     by_provider = {p["position"]: p for p in providers}
     for row in rows:
@@ -95,15 +95,10 @@ def results_page(
         row["prompt_label"] = prompt["label"]
         row["prompt_version_id"] = prompt["prompt_version_id"]
         row["provider"] = by_provider[row["provider_position"]]["label"]
-    nxt = None
+    nxt: Sequence[int] | None = resume
     if len(rows) > limit:
         last = rows[limit - 1]
-        nxt = [
-            last["case_position"],
-            last["prompt_position"],
-            last["provider_position"],
-            last["repeat"],
-        ]
+        nxt = [last[k] for k in ("case_position", "prompt_position", "provider_position", "repeat")]
     return rows[:limit], nxt
 
 

@@ -16,6 +16,7 @@ from assay.usecases.results import ResultFilter
 
 Row = dict[str, Any]
 
+# Filters on the cell (or none) walk cells in page order; filters on the result walk results.
 _PAGE = """
 select c.id as cell_id, c.case_position, c.prompt_position, c.provider_position, c.repeat,
        c.state, c.error as cell_error, c.test_case_id, t.body as case_body,
@@ -28,6 +29,55 @@ where c.workspace_id = %(ws)s and c.run_id = %(run)s {where}
 order by c.case_position, c.prompt_position, c.provider_position, c.repeat
 limit %(limit)s
 """
+
+_PAGE_BY_RESULT = """
+select c.id as cell_id, c.case_position, c.prompt_position, c.provider_position, c.repeat,
+       c.state, c.error as cell_error, c.test_case_id, t.body as case_body,
+       r.output, r.error, r.passed, r.score, r.grading, r.latency_ms, r.prompt_tokens,
+       r.completion_tokens, r.cost, r.cached, r.finish_reason
+from results r
+join cells c on c.id = r.cell_id and c.workspace_id = r.workspace_id
+left join test_cases t on t.id = c.test_case_id
+where r.workspace_id = %(ws)s and r.run_id = %(run)s {where}
+order by r.case_position, r.prompt_position, r.provider_position, r.repeat
+limit %(limit)s
+"""
+
+# A text search scans the run in page order, this many results per call at most.
+TEXT_WINDOW = 5000
+_KEY = ("case_position", "prompt_position", "provider_position", "repeat")
+
+_PAGE_BY_TEXT = """
+with w as materialized (
+  select r.* from results r
+  where r.workspace_id = %(ws)s and r.run_id = %(run)s {where}
+  order by r.case_position, r.prompt_position, r.provider_position, r.repeat
+  limit %(window)s
+)
+select c.id as cell_id, c.case_position, c.prompt_position, c.provider_position, c.repeat,
+       c.state, c.error as cell_error, c.test_case_id, t.body as case_body,
+       w.output, w.error, w.passed, w.score, w.grading, w.latency_ms, w.prompt_tokens,
+       w.completion_tokens, w.cost, w.cached, w.finish_reason
+from w
+join cells c on c.id = w.cell_id and c.workspace_id = w.workspace_id
+left join test_cases t on t.id = c.test_case_id
+where w.output ilike %(text)s
+order by w.case_position, w.prompt_position, w.provider_position, w.repeat
+limit %(limit)s
+"""
+
+_WINDOW_END = """
+select r.case_position, r.prompt_position, r.provider_position, r.repeat from results r
+where r.workspace_id = %(ws)s and r.run_id = %(run)s {where}
+order by r.case_position, r.prompt_position, r.provider_position, r.repeat
+offset %(window)s - 1 limit 1
+"""
+
+
+def query_where(conditions: Sequence[str]) -> str:
+    """Conditions appended to a WHERE clause."""
+    return "".join(f" and {c}" for c in conditions)
+
 
 _STATUS = {
     "passed": ("join", "r.passed and r.error is null"),
@@ -52,31 +102,47 @@ class ResultsRepo:
 
     def page(
         self, run_id: uuid.UUID, flt: ResultFilter, after: Sequence[int] | None, limit: int
-    ) -> list[Row]:
-        """Cells with results in (case, prompt, model, repeat) order after a keyset position."""
+    ) -> tuple[list[Row], list[int] | None]:
+        """Cells with results in (case, prompt, model, repeat) order after a keyset position.
+
+        A text search reads at most TEXT_WINDOW results per call (its cost is bounded whatever
+        the match rate); when that window ends before the page is full, the second value is the
+        key to resume from, so a page may hold fewer rows than `limit` yet not be the last.
+        """
         join, where = "left join", []
+        alias = "c"
         params: dict[str, Any] = {"ws": self._ws, "run": run_id, "limit": limit}
-        if after is not None:
-            where.append(
-                "(c.case_position, c.prompt_position, c.provider_position, c.repeat) "
-                "> (%(k0)s, %(k1)s, %(k2)s, %(k3)s)"
-            )
-            params.update({f"k{i}": v for i, v in enumerate(after)})
-        if flt.prompt_positions is not None:
-            where.append("c.prompt_position = any(%(prompts)s)")
-            params["prompts"] = list(flt.prompt_positions)
-        if flt.provider_positions is not None:
-            where.append("c.provider_position = any(%(providers)s)")
-            params["providers"] = list(flt.provider_positions)
         if flt.status is not None:
             join, condition = _STATUS[flt.status]
             where.append(condition)
         if flt.text:
             join = "join"
-            where.append("r.output ilike %(text)s")
             params["text"] = _like(flt.text)
-        query = _PAGE.format(join=join, where="".join(f" and {w}" for w in where))
-        return self._conn.cursor(row_factory=dict_row).execute(query, params).fetchall()
+            params["window"] = TEXT_WINDOW
+        if join == "join":
+            alias = "r"
+        if after is not None:
+            where.append(
+                f"({alias}.case_position, {alias}.prompt_position, {alias}.provider_position, "
+                f"{alias}.repeat) > (%(k0)s, %(k1)s, %(k2)s, %(k3)s)"
+            )
+            params.update({f"k{i}": v for i, v in enumerate(after)})
+        if flt.prompt_positions is not None:
+            where.append(f"{alias}.prompt_position = any(%(prompts)s)")
+            params["prompts"] = list(flt.prompt_positions)
+        if flt.provider_positions is not None:
+            where.append(f"{alias}.provider_position = any(%(providers)s)")
+            params["providers"] = list(flt.provider_positions)
+        template = _PAGE_BY_RESULT if join == "join" else _PAGE
+        if flt.text:
+            template = _PAGE_BY_TEXT
+        query = template.format(join=join, where=query_where(where))
+        cur = self._conn.cursor(row_factory=dict_row)
+        rows = cur.execute(query, params).fetchall()
+        if not flt.text or len(rows) >= limit:
+            return rows, None
+        end = cur.execute(_WINDOW_END.format(where=query_where(where)), params).fetchone()
+        return rows, None if end is None else [end[k] for k in _KEY]
 
     def records(self, run_id: uuid.UUID) -> Iterator[ResultRecord]:
         """Every cell as an export record, streamed through a server-side cursor."""
@@ -104,6 +170,8 @@ class ResultsRepo:
             "has_after": after is not None, "limit": limit,
             **{f"k{i}": v for i, v in enumerate(after or (0, 0, "", "", 0))},
         }  # fmt: skip
+        # Two runs' cells are joined and sorted in memory; 4MB (the default) spills to disk.
+        self._conn.execute("select set_config('work_mem', '64MB', true)")
         row = self._conn.cursor(row_factory=dict_row).execute(COMPARE, params).fetchone()
         assert row is not None
         return dict(row["counts"] or {}), list(row["items"] or [])
