@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export ASSAY_HOME ?= $(CURDIR)/.assay
 
-.PHONY: setup web demo test lint bench clean
+.PHONY: setup web sam-tools demo test lint bench clean
 
 setup: $(VENV)/.installed web
 
@@ -28,10 +28,14 @@ demo: setup
 	$(BIN)/assay run examples/demo/promptfooconfig.yaml -o $(ASSAY_HOME)/demo-results.json \
 	  -o $(ASSAY_HOME)/demo-results.csv; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 100 ]
 
-test: setup
+test: setup sam-tools
 	$(BIN)/ruff check src tests $(wildcard services bench)
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# The pinned SAM CLI and cfn-lint in their own venv (their pins clash with ours).
+sam-tools:
+	scripts/sam-tools.sh setup
 
 lint: setup
 	$(BIN)/ruff check src tests $(wildcard services bench)
