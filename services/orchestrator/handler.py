@@ -67,7 +67,10 @@ def enqueue_chunks(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
     async def step() -> steps.StepReport:
         return await steps.enqueue_chunks(
-            store=await rt.store(), queue=rt.queue, run_id=task.run_id
+            store=await rt.store(),
+            queue=rt.queue,
+            run_id=task.run_id,
+            dispatches=await rt.dispatches(),
         )
 
     report = rt.run(step())
@@ -76,14 +79,19 @@ def enqueue_chunks(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 @logger.inject_lambda_context
 def check_progress(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """CheckProgress: counts from Postgres; `polls` is echoed so the machine can bound its loop."""
+    """CheckProgress: counts from Postgres, stalled chunks enqueued again; `polls` is echoed so
+    the machine can bound its loop."""
     task, rt = _parse(event), _rt()
 
     async def step() -> steps.StepReport:
-        return await steps.check_progress(store=await rt.store(), run_id=task.run_id)
+        return await steps.check_progress(
+            store=await rt.store(), run_id=task.run_id, redispatch=await rt.redispatch()
+        )
 
     report = rt.run(step())
-    return _answer(report, finished=report.finished, polls=task.polls)
+    return _answer(
+        report, finished=report.finished, polls=task.polls, redispatched=report.redispatched
+    )
 
 
 @logger.inject_lambda_context

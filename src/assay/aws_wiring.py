@@ -23,13 +23,17 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from assay.adapters.local_models import LocalModels
 from assay.adapters.openrouter import OpenAICompatibleClient
 from assay.adapters.postgres.database import async_pool
-from assay.adapters.postgres.orchestration_store import PostgresRunTransitions
+from assay.adapters.postgres.orchestration_store import (
+    PostgresChunkDispatches,
+    PostgresRunTransitions,
+)
 from assay.adapters.postgres.runs import PostgresRunStore
 from assay.adapters.router import ProviderRouter
 from assay.adapters.sqs import SqsChunkQueue
 from assay.adapters.stepfunctions import StepFunctionsLauncher
 from assay.domain.errors import ConfigError
 from assay.usecases.calling import SystemClock
+from assay.usecases.orchestration import Redispatch
 from assay.usecases.worker import WorkerLimits
 
 T = TypeVar("T")
@@ -53,6 +57,9 @@ class AwsSettings(BaseSettings):
     worker_watch_seconds: float = Field(default=2.0, gt=0)
     worker_retry_floor_seconds: float = Field(default=5.0, ge=0)
     worker_retry_jitter_seconds: float = Field(default=5.0, ge=0)
+    # twice the queue's visibility timeout: a message still in flight is never duplicated
+    redispatch_grace_seconds: float = Field(default=1800.0, gt=0)
+    redispatch_limit: int = Field(default=20, ge=0)
 
 
 def load_aws_settings() -> AwsSettings:
@@ -107,6 +114,22 @@ class LambdaRuntime:
     async def transitions(self) -> PostgresRunTransitions:
         """Conditional run status moves, over the same connection."""
         return PostgresRunTransitions(await self._open_pool())
+
+    async def dispatches(self) -> PostgresChunkDispatches:
+        """When chunks were last enqueued, over the same connection."""
+        return PostgresChunkDispatches(await self._open_pool())
+
+    async def redispatch(self) -> Redispatch | None:
+        """CheckProgress's safety net for lost chunk messages; None when the limit is 0."""
+        s = self.settings
+        if s.redispatch_limit == 0:
+            return None
+        return Redispatch(
+            dispatches=await self.dispatches(),
+            queue=self.queue,
+            grace_s=s.redispatch_grace_seconds,
+            limit=s.redispatch_limit,
+        )
 
     def llm(self) -> ProviderRouter:
         """The model client; the OpenRouter key comes from Secrets Manager, not the environment."""

@@ -250,6 +250,16 @@ class AwsStack:
 
         asyncio.run(go())
 
+    def first_message(self, seconds: float = 10.0) -> dict[str, Any]:
+        """Wait for EnqueueChunks to put a chunk message on the queue, and receive it."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            messages = self.poller.receive(self.queue_url)
+            if messages:
+                return messages[0]
+            time.sleep(0.05)
+        raise AssertionError("no chunk message was enqueued")
+
     def execution(self, arn: str) -> dict[str, Any]:
         return dict(self.sfn.describe_execution(executionArn=arn))
 

@@ -50,6 +50,7 @@ def test_check_progress_answers_counts_and_echoes_the_poll(aws: AwsStack) -> Non
         "status": "queued",
         "finished": False,
         "polls": 4,
+        "redispatched": 0,
         "progress": {"done": 0, "failed": 0, "total": 3, "cancelled": 0, "open": 3},
     }
 

@@ -7,7 +7,6 @@ import json
 import threading
 import time
 import uuid
-from typing import Any
 
 import pytest
 from services.worker import handler as worker
@@ -19,17 +18,6 @@ from integration.engine_support import rows
 
 from .conftest import OPENROUTER_KEY
 from .harness import AwsStack, Context, sqs_event, suite
-
-
-def _first_message(aws: AwsStack, seconds: float = 10.0) -> dict[str, Any]:
-    """Wait for EnqueueChunks to put a chunk message on the queue, and receive it."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        messages = aws.poller.receive(aws.queue_url)
-        if messages:
-            return messages[0]
-        time.sleep(0.05)
-    raise AssertionError("no chunk message was enqueued")
 
 
 def _claim_as_dead_worker(aws: AwsStack, run_id: uuid.UUID, chunk: int, lease_s: float) -> int:
@@ -145,7 +133,7 @@ def test_the_same_message_delivered_twice_makes_one_call_per_cell(aws: AwsStack)
     with FakeOpenRouter(latency_ms=1, api_key=OPENROUTER_KEY) as fake:
         run_id = aws.create_run(suite(fake.base_url, cases=5), chunk_size=5)
         arn = aws.launch(run_id)
-        message = _first_message(aws)
+        message = aws.first_message()
         # an EnqueueChunks retry would send the same body again as a new message
         aws.poller.sqs.send_message(QueueUrl=aws.queue_url, MessageBody=message["Body"])
         event = sqs_event([message], aws.poller._arn(aws.queue_url))
@@ -173,7 +161,7 @@ def test_a_worker_crash_mid_chunk_loses_no_cell(aws: AwsStack) -> None:
     with FakeOpenRouter(latency_ms=1, api_key=OPENROUTER_KEY) as fake:
         run_id = aws.create_run(suite(fake.base_url, cases=10), chunk_size=5)
         arn = aws.launch(run_id)
-        message = _first_message(aws)
+        message = aws.first_message()
         chunk = json.loads(message["Body"])["chunk"]
         # the worker that received it claimed the cells, then died: no write, no delete
         assert _claim_as_dead_worker(aws, run_id, chunk, lease_s=1) == 5
@@ -246,7 +234,7 @@ def test_a_run_cancelled_without_stopping_the_execution_ends_in_run_cancelled(
     with FakeOpenRouter(latency_ms=1, api_key=OPENROUTER_KEY) as fake:
         run_id = aws.create_run(suite(fake.base_url, cases=5))
         arn = aws.launch(run_id)
-        _first_message(aws)  # enqueued, then cancelled in Postgres only
+        aws.first_message()  # enqueued, then cancelled in Postgres only
         asyncio.run(_cancel_in_postgres(aws.database_url, run_id))
         final = aws.drive(arn)
         assert fake.stats.calls == 0

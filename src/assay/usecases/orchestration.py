@@ -6,6 +6,7 @@ import contextlib
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -29,6 +30,25 @@ class RunTransitions(Protocol):
     async def fail_chunk(self, run_id: uuid.UUID, chunk: int, reason: str) -> tuple[int, int]: ...
 
 
+class ChunkDispatches(Protocol):
+    """When chunks were last enqueued; see PostgresChunkDispatches."""
+
+    async def record(self, run_id: uuid.UUID, chunks: Sequence[int]) -> None: ...
+
+    async def claim_stalled(self, run_id: uuid.UUID, grace_s: float, limit: int) -> list[int]: ...
+
+
+@dataclass(frozen=True)
+class Redispatch:
+    """CheckProgress's safety net: re-enqueue at most `limit` chunks per check whose cells sit
+    open with no live lease and no message sent for `grace_s` (a lost or deleted message)."""
+
+    dispatches: ChunkDispatches
+    queue: ChunkQueue
+    grace_s: float
+    limit: int
+
+
 @dataclass(frozen=True)
 class StepReport:
     """What a workflow step saw: the run's status and its cell counts afterwards."""
@@ -37,6 +57,7 @@ class StepReport:
     status: str
     progress: Progress
     enqueued: int = 0
+    redispatched: int = 0
 
     @property
     def finished(self) -> bool:
@@ -64,7 +85,13 @@ async def plan_run(
     return StepReport(run_id, status, await store.progress(run_id))
 
 
-async def enqueue_chunks(*, store: RunStore, queue: ChunkQueue, run_id: uuid.UUID) -> StepReport:
+async def enqueue_chunks(
+    *,
+    store: RunStore,
+    queue: ChunkQueue,
+    run_id: uuid.UUID,
+    dispatches: ChunkDispatches | None = None,
+) -> StepReport:
     """Send one message per chunk that still has open cells; an inactive run sends none."""
     plan = await store.load_plan(run_id)
     status = await store.status(run_id)
@@ -73,15 +100,33 @@ async def enqueue_chunks(*, store: RunStore, queue: ChunkQueue, run_id: uuid.UUI
         chunks: list[int] = []
         for position in range(len(plan.providers)):
             chunks.extend(await store.open_chunks(run_id, position))
-        sent = await queue.send_chunks(run_id, sorted(set(chunks)))
+        open_chunks = sorted(set(chunks))
+        sent = await queue.send_chunks(run_id, open_chunks)
+        if dispatches is not None:
+            await dispatches.record(run_id, open_chunks)
         log.info("chunks enqueued", extra={"run_id": str(run_id), "chunks": sent})
     return StepReport(run_id, status, await store.progress(run_id), enqueued=sent)
 
 
-async def check_progress(*, store: RunStore, run_id: uuid.UUID) -> StepReport:
-    """The run's status and counts, read from Postgres."""
+async def check_progress(
+    *, store: RunStore, run_id: uuid.UUID, redispatch: Redispatch | None = None
+) -> StepReport:
+    """The run's status and counts, read from Postgres; stalled chunks of an active run are
+    enqueued again when `redispatch` is given."""
     status = await store.status(run_id)
-    return StepReport(run_id, status, await store.progress(run_id))
+    resent: list[int] = []
+    if redispatch is not None and status in ACTIVE:
+        resent = await redispatch.dispatches.claim_stalled(
+            run_id, redispatch.grace_s, redispatch.limit
+        )
+        if resent:
+            # claimed first, so a concurrent check cannot send the same chunks again
+            await redispatch.queue.send_chunks(run_id, resent)
+            log.warning(
+                "stalled chunks enqueued again",
+                extra={"run_id": str(run_id), "chunks": resent},
+            )
+    return StepReport(run_id, status, await store.progress(run_id), redispatched=len(resent))
 
 
 async def finalize_run(

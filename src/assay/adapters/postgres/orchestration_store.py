@@ -1,8 +1,11 @@
-"""Run transitions the AWS workflow needs: conditional status moves and failing dead chunks."""
+"""What the AWS workflow stores beyond the run engine: conditional status moves, failing dead
+chunks, and when each chunk was last put on the queue."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from datetime import timedelta
 
 from psycopg_pool import AsyncConnectionPool
 
@@ -25,6 +28,38 @@ with dead as (
   on conflict (cell_id) do nothing
 )
 select count(*) from dead
+"""
+
+# Chunks with open cells (pending, or under an expired lease), no live lease, and no message
+# sent within the grace period. The upsert only moves `sent_at` while it is still older than
+# the grace period, so of two concurrent checks only one gets the chunk back.
+_CLAIM_STALLED = """
+with stalled as (
+  select c.chunk from cells c
+  where c.run_id = %(run)s
+  group by c.chunk
+  having bool_or(c.state = 'pending' or (c.state = 'leased' and c.lease_until < now()))
+     and not bool_or(c.state = 'leased' and c.lease_until >= now())
+), due as (
+  select s.chunk, r.workspace_id from stalled s
+  join runs r on r.id = %(run)s
+  left join chunk_dispatches d on d.run_id = %(run)s and d.chunk = s.chunk
+  where coalesce(d.sent_at, r.started_at, r.created_at) < now() - %(grace)s
+  order by s.chunk
+  limit %(limit)s
+)
+insert into chunk_dispatches as d (run_id, chunk, workspace_id)
+select %(run)s, chunk, workspace_id from due
+on conflict (run_id, chunk) do update set sent_at = now(), sends = d.sends + 1
+  where d.sent_at < now() - %(grace)s
+returning chunk
+"""
+
+_RECORD = """
+insert into chunk_dispatches as d (run_id, chunk, workspace_id)
+select %(run)s, chunk, r.workspace_id from unnest(%(chunks)s::int[]) as chunk
+join runs r on r.id = %(run)s
+on conflict (run_id, chunk) do update set sent_at = now(), sends = d.sends + 1
 """
 
 
@@ -89,3 +124,24 @@ class PostgresRunTransitions:
         if row is None:
             raise NotFound(f"run {run_id} not found", details={"run_id": str(run_id)})
         return str(row[0])
+
+
+class PostgresChunkDispatches:
+    """When each chunk was last enqueued, and which stalled chunks are due to be sent again."""
+
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self._pool = pool
+
+    async def record(self, run_id: uuid.UUID, chunks: Sequence[int]) -> None:
+        """Note that these chunks were just put on the queue."""
+        if not chunks:
+            return
+        async with self._pool.connection() as conn:
+            await conn.execute(_RECORD, {"run": run_id, "chunks": list(chunks)})
+
+    async def claim_stalled(self, run_id: uuid.UUID, grace_s: float, limit: int) -> list[int]:
+        """Stalled chunks not sent within `grace_s`, at most `limit`, marked sent now."""
+        params = {"run": run_id, "grace": timedelta(seconds=grace_s), "limit": limit}
+        async with self._pool.connection() as conn:
+            rows = await (await conn.execute(_CLAIM_STALLED, params)).fetchall()
+        return sorted(int(r[0]) for r in rows)
