@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     openrouter_base_url: str = "https://openrouter.ai/api/v1"
     supabase_url: str | None = None
     supabase_jwt_secret: SecretStr | None = None
+    supabase_anon_key: str | None = None  # public by design: the dashboard sends it to Supabase
     log_level: LogLevel = "INFO"
 
     @field_validator("assay_home")

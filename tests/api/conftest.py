@@ -6,6 +6,8 @@ Public fixtures for every API test module:
 - `two_clients`         users A and B, each in their own personal workspace
 - `local_client`        local single-user mode (no Supabase settings)
 - `live_server`         the `assay up` origin (uvicorn in a thread) on 127.0.0.1; `.url`
+- `make_world`          users alice and bob on one app, once through Lambda events and once
+                        over HTTP (`platform_world.World`)
 - `jwks_issuer`         a local JWKS endpoint with an ES256 and an RS256 key; `.mint(...)`
 """
 
@@ -255,8 +257,10 @@ def live_server(api_app: Callable[..., Any], tmp_path: Any) -> Iterator[Callable
     """Start uvicorn on 127.0.0.1 in a thread: `live_server(verifier=..., static_root=...)`."""
     running: list[tuple[uvicorn.Server, threading.Thread]] = []
 
-    def start(*, verifier: Any = "hs256", static_root: Any = None) -> LiveServer:
-        app = api_app(verifier=verifier, local=True)
+    def start(
+        *, verifier: Any = "hs256", static_root: Any = None, launcher: Any = None
+    ) -> LiveServer:
+        app = api_app(verifier=verifier, local=True, launcher=launcher)
         port = free_port()
         config = uvicorn.Config(
             LocalOrigin(app, static_root=static_root),
@@ -280,6 +284,34 @@ def live_server(api_app: Callable[..., Any], tmp_path: Any) -> Iterator[Callable
     for server, thread in running:
         server.should_exit = True
         thread.join(20)
+
+
+@pytest.fixture(params=["lambda", "http"])
+def make_world(
+    request: pytest.FixtureRequest,
+    database_url: str,
+    api_app: Callable[..., Any],
+    live_server: Callable[..., LiveServer],
+) -> Iterator[Callable[..., Any]]:
+    """`make_world(users=None, **services)`: a World on the real app, per transport."""
+    from api import platform_world as pw  # it imports this module's helpers
+
+    opened: list[pw.HttpTransport] = []
+
+    def make(*, users: dict[str, uuid.UUID] | None = None, **service_kw: Any) -> pw.World:
+        transport: pw.Transport
+        if request.param == "lambda":
+            app = api_app(launcher=RecordingLauncher())
+            transport = pw.LambdaTransport(app)
+        else:
+            server = live_server(launcher=RecordingLauncher())
+            app, transport = server.app, pw.HttpTransport(server.url)
+            opened.append(transport)
+        return pw.world_on(database_url, request.param, app, transport, users, **service_kw)
+
+    yield make
+    for transport in opened:
+        transport.http.close()
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
-"""A minimal app around the resource routers (auth stand-in: a header names the user)."""
+"""A minimal app around the resource routers (auth stand-in: a header names the user).
+
+Only `bench/api_bench.py` uses it now, to time the routes without token checks; the tests run
+the resource routes in the platform's real app (`platform_world.py`).
+"""
 
 from __future__ import annotations
 
@@ -229,77 +233,3 @@ class Client:
 
     def delete(self, path: str, **kw: Any) -> Answer:
         return self("DELETE", path, **kw)
-
-
-@dataclass
-class World:
-    """Two users in two workspaces, each with a client, on one app."""
-
-    database_url: str
-    services: SimpleNamespace
-    alice: Client
-    bob: Client
-    anonymous: Client
-    tenants: dict[str, Tenant]
-
-
-def make_world(database_url: str, **service_kw: Any) -> World:
-    """The app on a fresh database with users alice and bob."""
-    tenants = {name: make_tenant(database_url, name) for name in ("alice", "bob")}
-    svc = services(**service_kw)
-    app = build_test_app(database_url, tenants, svc)
-    return World(
-        database_url, svc, Client(app, "alice"), Client(app, "bob"), Client(app, None), tenants
-    )
-
-
-def count(database_url: str, table: str) -> int:
-    """Rows in a table, seen by the database owner."""
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        row = conn.execute(f"select count(*) from {table}").fetchone()
-    assert row is not None
-    return int(row[0])
-
-
-def seed_suite(
-    client: Client,
-    cases: list[dict[str, Any]],
-    *,
-    template: str = "{{ word }}",
-    name: str = "suite",
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A test set and a prompt through the API; their JSON."""
-    test_set = client.post("/v1/test-sets", body={"name": name, "cases": cases})
-    assert test_set.status == 201, test_set.body
-    prompt = client.post("/v1/prompts", body={"name": f"{name}-prompt", "text": template})
-    assert prompt.status == 201, prompt.body
-    return test_set.json, prompt.json
-
-
-def start_run(
-    client: Client,
-    test_set: dict[str, Any],
-    prompt_version_ids: list[str],
-    models: list[dict[str, Any]],
-    **extra: Any,
-) -> dict[str, Any]:
-    """POST /v1/runs; the run's JSON."""
-    answer = client.post(
-        "/v1/runs",
-        body={
-            "test_set_id": test_set["id"],
-            "prompt_version_ids": prompt_version_ids,
-            "models": models,
-            **extra,
-        },
-    )
-    assert answer.status == 201, answer.body
-    return dict(answer.json)
-
-
-async def execute(database_url: str, run_id: str) -> Any:
-    """Run a stored run with the local engine, as `assay up`'s launcher would."""
-    from integration.engine_support import engine, options
-
-    async with engine(database_url) as eng:
-        return await eng.runner.execute(uuid.UUID(run_id), options())

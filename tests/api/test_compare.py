@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from api.resources_support import World, execute, make_world, seed_suite, start_run
+from api.platform_world import World, execute, seed_suite, start_run
 
 
 @pytest.fixture
-def world(database_url: str) -> World:
-    return make_world(database_url)
+def world(make_world: Any) -> World:
+    return make_world()
 
 
 async def test_compare_two_runs(world: World) -> None:

@@ -29,3 +29,16 @@ def test_placeholder_page_links_to_the_docs(live_server: Any) -> None:
     server = live_server(static_root=None)
     page = httpx.get(f"{server.url}/")
     assert page.status_code == 200 and 'href="/v1/docs"' in page.text
+
+
+def test_a_204_answer_has_no_body_and_keeps_the_connection_usable(live_server: Any) -> None:
+    server = live_server(verifier=None)
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        made = http.post("/v1/test-sets", json={"name": "gone"})
+        assert made.status_code == 201, made.text
+        deleted = http.delete(f"/v1/test-sets/{made.json()['id']}")
+        assert (deleted.status_code, deleted.content) == (204, b"")
+        for _ in range(3):  # the same kept-alive connection serves the next requests
+            again = http.delete(f"/v1/test-sets/{made.json()['id']}")
+            assert again.status_code == 404
+        assert http.get("/v1/test-sets").json()["items"] == []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from api.resources_support import World, make_world
+from api.platform_world import World
 from assay.adapters.openrouter import OpenAICompatibleClient
 from assay.usecases.catalog import OpenRouterCatalog
 from fakes.openrouter import FakeOpenRouter
@@ -24,17 +26,15 @@ def fake() -> FakeOpenRouter:
         yield f
 
 
-def test_local_models_are_listed_before_any_refresh(
-    database_url: str, fake: FakeOpenRouter
-) -> None:
-    world = make_world(database_url, catalog=catalog(fake.base_url))
+def test_local_models_are_listed_before_any_refresh(make_world: Any, fake: FakeOpenRouter) -> None:
+    world = make_world(catalog=catalog(fake.base_url))
     items = world.alice.get("/v1/models").json["items"]
     assert [m["id"] for m in items] == ["local:echo", "local:json", "local:reverse", "local:upper"]
     assert {m["source"] for m in items} == {"local"}
 
 
-def test_refresh_caches_the_catalog_with_prices(database_url: str, fake: FakeOpenRouter) -> None:
-    world = make_world(database_url, catalog=catalog(fake.base_url))
+def test_refresh_caches_the_catalog_with_prices(make_world: Any, fake: FakeOpenRouter) -> None:
+    world = make_world(catalog=catalog(fake.base_url))
     refreshed = world.alice.post("/v1/models/refresh")
     assert refreshed.status == 200, refreshed.body
     assert refreshed.json == {"models": 3}
@@ -60,12 +60,12 @@ def test_refresh_caches_the_catalog_with_prices(database_url: str, fake: FakeOpe
 
 
 def test_refresh_when_openrouter_fails_is_503_and_keeps_the_cache(
-    database_url: str, fake: FakeOpenRouter
+    make_world: Any, fake: FakeOpenRouter
 ) -> None:
-    world: World = make_world(database_url, catalog=catalog(fake.base_url))
+    world: World = make_world(catalog=catalog(fake.base_url))
     world.alice.post("/v1/models/refresh")
-    down = make_world(database_url, catalog=catalog("http://127.0.0.1:9/api/v1"))
-    down.tenants.update(world.tenants)
+    # the same users on a second server whose OpenRouter is down
+    down = make_world(users=world.users, catalog=catalog("http://127.0.0.1:9/api/v1"))
     answer = down.alice.post("/v1/models/refresh")
     assert answer.status == 503, answer.body
     assert answer.error_code == "upstream_unavailable"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from api.resources_support import World, count, make_world
+from api.platform_world import World, count
 
 
 @pytest.fixture
-def world(database_url: str) -> World:
-    return make_world(database_url)
+def world(make_world: Any) -> World:
+    return make_world()
 
 
 def test_create_version_list_and_read(world: World) -> None:

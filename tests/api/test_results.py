@@ -6,10 +6,11 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 
-from api.resources_support import World, execute, make_world, seed_suite, start_run
+from api.platform_world import World, execute, seed_suite, start_run
 
 CASES = [
     {
@@ -22,8 +23,8 @@ CASES = [
 
 
 @pytest.fixture
-async def ran(database_url: str) -> tuple[World, dict]:
-    world = make_world(database_url)
+async def ran(make_world: Any) -> tuple[World, dict]:
+    world = make_world()
     test_set, prompt = seed_suite(world.alice, CASES)
     v1 = prompt["latest_version"]["id"]
     v2 = world.alice.post(

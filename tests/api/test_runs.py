@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from api.resources_support import World, count, execute, make_world, seed_suite, start_run
+from api.platform_world import World, count, execute, seed_suite, start_run
 from assay.settings import Settings
 from fakes.openrouter import FakeOpenRouter
 
@@ -22,9 +24,9 @@ def fake() -> FakeOpenRouter:
 
 
 @pytest.fixture
-def world(database_url: str, fake: FakeOpenRouter, monkeypatch: pytest.MonkeyPatch) -> World:
+def world(make_world: Any, fake: FakeOpenRouter, monkeypatch: pytest.MonkeyPatch) -> World:
     monkeypatch.setenv("OPENROUTER_API_KEY", "sk-test")
-    return make_world(database_url, settings=Settings(openrouter_base_url=fake.base_url))
+    return make_world(settings=Settings(openrouter_base_url=fake.base_url))
 
 
 async def test_run_created_started_executed_and_read_back(world: World) -> None:
@@ -121,7 +123,7 @@ async def test_cancel_stops_pending_cells(world: World) -> None:
     assert cancelled.status == 200
     assert cancelled.json["status"] == "cancelled"
     assert cancelled.json["progress"]["cancelled"] == 3
-    assert [str(r) for r in world.services.launcher.stopped] == [run["id"]]
+    assert [str(r) for r, _ in world.services.launcher.stopped] == [run["id"]]
     final = await execute(world.database_url, run["id"])
     assert final.done == 0  # the engine calls nothing for a cancelled run
     done = start_run(

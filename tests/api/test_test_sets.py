@@ -6,15 +6,16 @@ import csv
 import io
 import json
 import uuid
+from typing import Any
 
 import pytest
 
-from api.resources_support import World, count, make_world
+from api.platform_world import World, count
 
 
 @pytest.fixture
-def world(database_url: str) -> World:
-    return make_world(database_url)
+def world(make_world: Any) -> World:
+    return make_world()
 
 
 CASES = [

@@ -18,6 +18,8 @@ import httpx
 import jwt
 import pytest
 
+from fakes.openrouter import FakeOpenRouter
+
 START_DEADLINE_S = 60.0
 
 
@@ -110,3 +112,52 @@ def test_up_refuses_a_public_host_without_auth(database_url: str, tmp_path: Path
     )
     assert done.returncode == 1
     assert "refusing to bind 0.0.0.0" in done.stderr
+
+
+def test_up_refreshes_the_catalog_from_openrouter_and_serves_the_dashboard_config(
+    database_url: str, tmp_path: Path
+) -> None:
+    with FakeOpenRouter(prompt_price=2e-6) as fake:
+        models = fake.server.behaviour.models
+        env = _env(
+            database_url,
+            tmp_path / "home",
+            OPENROUTER_BASE_URL=fake.base_url,
+            OPENROUTER_API_KEY="sk-e2e",
+        )
+        proc, url = _start(env, tmp_path, "--port", str(_free_port()))
+        try:
+            refreshed = httpx.post(f"{url}/v1/models/refresh", timeout=30)
+            assert refreshed.status_code == 200, refreshed.text
+            assert refreshed.json() == {"models": len(models)}
+            listed = httpx.get(f"{url}/v1/models", timeout=30).json()
+            remote = [m for m in listed["items"] if m["source"] == "openrouter"]
+            assert {m["id"] for m in remote} == {f"openrouter:{m}" for m in models}
+            assert {m["prompt_price"] for m in remote} == {2e-6}
+            config = httpx.get(f"{url}/config.json", timeout=30)
+            assert config.status_code == 200 and config.json() == {}
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=60) == 0
+
+
+def test_up_serves_the_supabase_project_to_the_dashboard(database_url: str, tmp_path: Path) -> None:
+    env = _env(
+        database_url,
+        tmp_path / "home",
+        SUPABASE_URL="http://127.0.0.1:9/",
+        SUPABASE_ANON_KEY="anon-public-key",
+    )
+    proc, url = _start(env, tmp_path, "--port", str(_free_port()))
+    try:
+        config = httpx.get(f"{url}/config.json", timeout=30)
+        assert config.status_code == 200, config.text
+        assert config.headers["content-type"] == "application/json"
+        assert config.json() == {
+            "supabaseUrl": "http://127.0.0.1:9",
+            "supabaseAnonKey": "anon-public-key",
+        }
+        assert httpx.get(f"{url}/v1/me", timeout=30).status_code == 401  # logins are required
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0

@@ -69,6 +69,7 @@ def seed(conn: psycopg.Connection[Any], tenant: Tenant, label: str) -> None:
          (ids["c"], ws, ids["r"])),
         ("response_cache (workspace_id, key, model, response) values (%s, 'k', 'm', '{}')", (ws,)),
         ("model_catalog (workspace_id, model_id) values (%s, 'm')", (ws,)),
+        ("chunk_dispatches (run_id, chunk, workspace_id) values (%s, 0, %s)", (ids["r"], ws)),
     ]  # fmt: skip
     for statement, params in rows:
         conn.execute(("insert into public." + statement).encode(), params)

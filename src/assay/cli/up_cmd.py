@@ -8,7 +8,7 @@ import logging
 import signal
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -59,6 +59,13 @@ def model_catalog(settings: Settings) -> OpenRouterCatalog:
     )
 
 
+def dashboard_config(settings: Settings) -> dict[str, Any]:
+    """What the dashboard reads from /config.json: the Supabase project when logins are on."""
+    if not settings.supabase_url:
+        return {}
+    return {"supabaseUrl": settings.supabase_url, "supabaseAnonKey": settings.supabase_anon_key}
+
+
 def up(
     port: Annotated[
         int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
@@ -92,7 +99,9 @@ def up(
         )
         api = build_app(services, local=True)
         assert isinstance(api, HttpResolverLocal)
-        origin = LocalOrigin(api, static_root=dashboard_root())
+        origin = LocalOrigin(
+            api, static_root=dashboard_root(), dashboard_config=dashboard_config(settings)
+        )
         serve(origin, host=host, port=port)
     finally:
         launcher.close()

@@ -34,11 +34,18 @@ class LocalOrigin:
     """An ASGI app: the API under /v1, the dashboard files (or a placeholder page) elsewhere."""
 
     def __init__(
-        self, api: AsgiApp, *, static_root: Path | None, max_body: int = MAX_BODY_BYTES
+        self,
+        api: AsgiApp,
+        *,
+        static_root: Path | None,
+        max_body: int = MAX_BODY_BYTES,
+        dashboard_config: dict[str, Any] | None = None,
     ) -> None:
         self.api = api
         self.static_root = static_root.resolve() if static_root else None
         self.max_body = max_body
+        # Served as /config.json in place of any built file: the server's settings win.
+        self.dashboard_config = dashboard_config
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -88,6 +95,10 @@ class LocalOrigin:
     async def _static(self, scope: Scope, path: str, send: Send) -> None:
         if scope.get("method") not in ("GET", "HEAD"):
             await _send_json(send, 405, "method_not_allowed", "the dashboard is read-only")
+            return
+        if path == "/config.json" and self.dashboard_config is not None:
+            body = json.dumps(self.dashboard_config).encode()
+            await _send(send, 200, "application/json", body if scope["method"] == "GET" else b"")
             return
         file = self._file_for(path)
         if file is None:

@@ -20,6 +20,8 @@ from aws_lambda_powertools.event_handler.http_resolver import (
     _RequestState,
 )
 
+NO_BODY_STATUSES = frozenset({204, 304})
+
 
 class ThreadedResolverLocal(HttpResolverLocal):
     """An ASGI app serving the same routes and middlewares as the Lambda resolver."""
@@ -52,6 +54,10 @@ class ThreadedResolverLocal(HttpResolverLocal):
         token = self._request_state.set(state)
         try:
             built: dict[str, Any] = self._resolve().build(self.current_event, self._cors)
+            if built.get("statusCode") in NO_BODY_STATUSES:
+                # A route returning None serializes as "null"; HTTP forbids a body here and
+                # uvicorn would reset the connection for it (API Gateway drops it itself).
+                built["body"], built["isBase64Encoded"] = "", False
             return built
         finally:
             self._request_state.reset(token)

@@ -16,6 +16,7 @@ from assay.exports.registry import writer_for
 Row = dict[str, Any]
 ExportFormat = Literal["csv", "jsonl", "junit"]
 EXPORT_FILES = {"csv": ".csv", "jsonl": ".jsonl", "junit": ".xml"}
+FINISHED = frozenset({"completed", "failed", "cancelled"})
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class ResultFilter:
     provider_positions: Sequence[int] | None = None
     status: str | None = None
     text: str | None = None
+    from_case: int | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class ResultQuery:
     prompt_version_id: uuid.UUID | None = None
     status: str | None = None
     text: str | None = None
+    from_case: int | None = None
 
 
 def progress_of(raw: Row) -> dict[str, Any]:
@@ -52,6 +55,65 @@ def progress_of(raw: Row) -> dict[str, Any]:
         "passed": raw["passed"],
         "cost": raw["cost"],
     }
+
+
+def run_report(
+    *, runs: Any, run: Row, prompts: Sequence[Row], providers: Sequence[Row]
+) -> tuple[Row, list[Row]]:
+    """Raw progress and summary rows: computed while the run goes on, kept once it finished.
+
+    The database forgets a kept report when the run's results or status change. A result
+    committed between this read's statements and its store (a call in flight at cancellation)
+    could leave a kept report one result behind; the cost of closing that window is a
+    serializable read of every finished run, which this does not pay.
+    """
+    finished = run["status"] in FINISHED
+    if finished:
+        stored = runs.stored_summary(run["id"])
+        if stored is not None:
+            return dict(stored[0]), list(stored[1])
+    results, cells = runs.results_by_pair(run["id"]), runs.cells_by_pair(run["id"])
+    by_state: dict[str, int] = {}
+    by_pair: dict[tuple[int, int], int] = {}
+    for prompt, provider, state, count in cells:
+        by_state[state] = by_state.get(state, 0) + count
+        by_pair[prompt, provider] = by_pair.get((prompt, provider), 0) + count
+    progress = {
+        "counts": by_state,
+        "passed": sum(r["passed"] for r in results),
+        "cost": float(sum(r["cost"] for r in results)),
+    }
+    rows = summary_rows(results, by_pair, prompts, providers)
+    if finished:
+        runs.store_summary(run["id"], run["status"], progress, rows)
+    return progress, rows
+
+
+def summary_rows(
+    results: Sequence[Row],
+    cells: dict[tuple[int, int], int],
+    prompts: Sequence[Row],
+    providers: Sequence[Row],
+) -> list[Row]:
+    """Per-pair result aggregates and cell counts, labelled, in (prompt, model) order."""
+    by_pair = {(r["prompt_position"], r["provider_position"]): r for r in results}
+    prompt_labels = {p["position"]: p["label"] for p in prompts}
+    provider_labels = {p["position"]: p["label"] for p in providers}
+    out = []
+    for (prompt, provider), count in sorted(cells.items()):
+        r = by_pair.get((prompt, provider), {})
+        out.append(
+            {
+                "prompt_label": prompt_labels[prompt],
+                "provider": provider_labels[provider],
+                "cells": count,
+                "pending": count - r.get("results", 0),
+                **{k: r.get(k, 0) for k in ("passed", "failed", "errors", "cost")},
+                **{k: r.get(k, 0) for k in ("prompt_tokens", "completion_tokens")},
+                **{k: r.get(k) for k in ("mean_score", "p50", "p95")},
+            }
+        )
+    return out
 
 
 def result_filter(
@@ -72,7 +134,9 @@ def result_filter(
             p["position"] for p in providers
             if query.provider in (p["label"], p["provider"].get("id"))
         ]  # fmt: skip
-    return ResultFilter(prompt_positions, provider_positions, query.status, query.text)
+    return ResultFilter(
+        prompt_positions, provider_positions, query.status, query.text, query.from_case
+    )
 
 
 def results_page(

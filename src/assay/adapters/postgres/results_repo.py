@@ -47,23 +47,29 @@ limit %(limit)s
 TEXT_WINDOW = 5000
 _KEY = ("case_position", "prompt_position", "provider_position", "repeat")
 
+# The window is a subquery, not a CTE, so the planner knows its rows come in page order: the
+# match filter and the page limit then stop reading as soon as the page is full, and only the
+# page's rows are joined with their cells.
 _PAGE_BY_TEXT = """
-with w as materialized (
-  select r.* from results r
-  where r.workspace_id = %(ws)s and r.run_id = %(run)s {where}
-  order by r.case_position, r.prompt_position, r.provider_position, r.repeat
-  limit %(window)s
+with hits as materialized (
+  select w.* from (
+    select r.* from results r
+    where r.workspace_id = %(ws)s and r.run_id = %(run)s {where}
+    order by r.case_position, r.prompt_position, r.provider_position, r.repeat
+    limit %(window)s
+  ) w
+  where w.output ilike %(text)s
+  order by w.case_position, w.prompt_position, w.provider_position, w.repeat
+  limit %(limit)s
 )
 select c.id as cell_id, c.case_position, c.prompt_position, c.provider_position, c.repeat,
        c.state, c.error as cell_error, c.test_case_id, t.body as case_body,
        w.output, w.error, w.passed, w.score, w.grading, w.latency_ms, w.prompt_tokens,
        w.completion_tokens, w.cost, w.cached, w.finish_reason
-from w
+from hits w
 join cells c on c.id = w.cell_id and c.workspace_id = w.workspace_id
 left join test_cases t on t.id = c.test_case_id
-where w.output ilike %(text)s
 order by w.case_position, w.prompt_position, w.provider_position, w.repeat
-limit %(limit)s
 """
 
 _WINDOW_END = """
@@ -127,6 +133,9 @@ class ResultsRepo:
                 f"{alias}.repeat) > (%(k0)s, %(k1)s, %(k2)s, %(k3)s)"
             )
             params.update({f"k{i}": v for i, v in enumerate(after)})
+        if flt.from_case is not None:
+            where.append(f"{alias}.case_position >= %(from_case)s")
+            params["from_case"] = flt.from_case
         if flt.prompt_positions is not None:
             where.append(f"{alias}.prompt_position = any(%(prompts)s)")
             params["prompts"] = list(flt.prompt_positions)

@@ -10,7 +10,6 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from assay.adapters.postgres.reports import _SUMMARY
 from assay.domain.errors import NotFound
 from assay.domain.models import PromptTemplate, ProviderSpec
 from assay.domain.planning import PlannedCell
@@ -20,6 +19,21 @@ _RUN = (
     "id, name, status, error, test_set_version_id, spec, total_cells, created_at, started_at, "
     "finished_at"
 )
+# Aggregates per prompt × model from the results alone (they carry their cell's positions).
+_RESULTS_BY_PAIR = """
+select prompt_position, provider_position, count(*) as results,
+  count(*) filter (where passed and error is null) as passed,
+  count(*) filter (where passed = false and error is null) as failed,
+  count(*) filter (where error is not null) as errors,
+  avg(score) filter (where error is null) as mean_score,
+  coalesce(sum(cost), 0)::float8 as cost,
+  coalesce(sum(prompt_tokens), 0)::int8 as prompt_tokens,
+  coalesce(sum(completion_tokens), 0)::int8 as completion_tokens,
+  percentile_cont(array[0.5, 0.95]) within group (order by latency_ms)
+    filter (where error is null and not cached) as latency
+from results where workspace_id = %s and run_id = %s
+group by prompt_position, provider_position
+"""
 
 
 class RunsRepo:
@@ -143,26 +157,42 @@ class RunsRepo:
             (self._ws, run_id),
         )
 
-    def progress(self, run_id: uuid.UUID) -> Row:
-        """Cell counts by state, passes and cost so far."""
-        counts = dict(
-            self._conn.execute(
-                "select state, count(*) from cells where workspace_id = %s and run_id = %s "
-                "group by state",
+    def results_by_pair(self, run_id: uuid.UUID) -> list[Row]:
+        """Result aggregates per (prompt_position, provider_position), latency p50 and p95."""
+        rows = self._rows(_RESULTS_BY_PAIR, (self._ws, run_id))
+        for row in rows:
+            row["p50"], row["p95"] = row.pop("latency") or (None, None)
+        return rows
+
+    def cells_by_pair(self, run_id: uuid.UUID) -> list[tuple[int, int, str, int]]:
+        """(prompt_position, provider_position, state, cells) of the run."""
+        return [
+            (p, m, state, n)
+            for p, m, state, n in self._conn.execute(
+                "select prompt_position, provider_position, state, count(*) from cells "
+                "where workspace_id = %s and run_id = %s group by 1, 2, 3",
                 (self._ws, run_id),
             ).fetchall()
-        )
-        agg = self._conn.execute(
-            "select count(*) filter (where passed and error is null), coalesce(sum(cost), 0) "
-            "from results where workspace_id = %s and run_id = %s",
-            (self._ws, run_id),
-        ).fetchone()
-        assert agg is not None
-        return {"counts": counts, "passed": agg[0], "cost": float(agg[1])}
+        ]
 
-    def summary(self, run_id: uuid.UUID) -> list[Row]:
-        """Aggregates per prompt × model (the run was checked to be this workspace's)."""
-        return self._rows(_SUMMARY, (run_id,))
+    def stored_summary(self, run_id: uuid.UUID) -> tuple[Row, list[Row]] | None:
+        """(progress, summary rows) kept on a finished run, or None."""
+        row = self._conn.execute(
+            "select summary from runs where workspace_id = %s and id = %s", (self._ws, run_id)
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return dict(row[0]["progress"]), list(row[0]["rows"])
+
+    def store_summary(
+        self, run_id: uuid.UUID, status: str, progress: Row, rows: Sequence[Row]
+    ) -> None:
+        """Keep a run's progress and summary, unless its status changed since they were read."""
+        self._conn.execute(
+            "update runs set summary = %s, summary_at = now() "
+            "where workspace_id = %s and id = %s and status = %s",
+            (Jsonb({"progress": progress, "rows": list(rows)}), self._ws, run_id, status),
+        )
 
     def cancel(self, run_id: uuid.UUID) -> None:
         """Cells not yet finished become cancelled; the run too."""

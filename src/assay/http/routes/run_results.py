@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from assay.domain.models import SummaryRow
 from assay.http.errors import PayloadTooLarge
-from assay.http.routes.runs import TAG, Limit, results_repo, router, runs_repo, summary_out
+from assay.http.routes.runs import TAG, Limit, results_repo, router, run_summary, runs_repo
 from assay.http.schemas.common import DEFAULT_PAGE, decode_cursor, encode_cursor
 from assay.http.schemas.runs import (
     Change,
@@ -29,6 +29,10 @@ EXPORT_TYPES = {
     "junit": "application/xml",
 }
 Text = Annotated[str | None, Query(min_length=1, max_length=500)]
+FromCase = Annotated[
+    int | None,
+    Query(ge=0, le=2**31 - 1, description="start at this case position (0-based)"),
+]
 
 
 @router.get("/runs/<run_id>/results", tags=TAG)
@@ -41,13 +45,15 @@ def list_results(
     prompt_version_id: uuid.UUID | None = None,
     status: ResultStatus | None = None,
     q: Text = None,
+    from_case: FromCase = None,
 ) -> ResultPage:
     """Cells with results in (case, prompt, model, repeat) order; filter by model label,
-    prompt label or version, outcome, or text in the output."""
+    prompt label or version, outcome, or text in the output; `from_case` starts the pages at
+    a case position. Each item carries its case's own `assert` list."""
     after = decode_cursor(cursor, (int, int, int, int))
     rows, nxt = read.results_page(
         runs=runs_repo(), results=results_repo(), run_id=run_id, after=after, limit=limit,
-        query=read.ResultQuery(provider, prompt, prompt_version_id, status, q),
+        query=read.ResultQuery(provider, prompt, prompt_version_id, status, q, from_case),
     )  # fmt: skip
     items = []
     for r in rows:
@@ -56,6 +62,7 @@ def list_results(
         fields |= {
             "description": case.get("description"),
             "vars": case.get("vars", {}),
+            "assert": case.get("assert", []),
             "error": r["error"] or r["cell_error"],
         }
         items.append(ResultOut.model_validate(fields))  # fmt: skip
@@ -68,7 +75,7 @@ def export_results(
 ) -> Response[str]:
     """Every result as CSV, JSONL or JUnit XML (the formats of `assay run -o`)."""
     runs = runs_repo()
-    summary = [SummaryRow(**summary_out(s).model_dump()) for s in runs.summary(run_id)]
+    summary = [SummaryRow(**s.model_dump()) for s in run_summary(runs, run_id)]
     data = read.export_run(
         runs=runs, results=results_repo(), run_id=run_id, fmt=format, summary=summary
     )

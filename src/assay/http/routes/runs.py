@@ -62,15 +62,23 @@ def run_out(repo: RunsRepo, row: dict[str, Any], *, detail: bool) -> RunOut:
     )  # fmt: skip
     if not detail:
         return out
-    out.prompts = [RunPromptOut.model_validate(p) for p in repo.prompts(row["id"])]
+    prompts, providers = repo.prompts(row["id"]), repo.providers(row["id"])
+    out.prompts = [RunPromptOut.model_validate(p) for p in prompts]
     out.models = [
         RunModelOut(position=p["position"], label=p["label"], id=p["provider"]["id"],
                     params=p["provider"].get("params", {}))
-        for p in repo.providers(row["id"])
+        for p in providers
     ]  # fmt: skip
-    out.progress = ProgressOut(**read.progress_of(repo.progress(row["id"])))
-    out.summary = [summary_out(s) for s in repo.summary(row["id"])]
+    progress, summary = read.run_report(runs=repo, run=row, prompts=prompts, providers=providers)
+    out.progress = ProgressOut(**read.progress_of(progress))
+    out.summary = [summary_out(s) for s in summary]
     return out
+
+
+def run_summary(repo: RunsRepo, run_id: uuid.UUID) -> list[SummaryOut]:
+    """A run's aggregates per prompt × model, as `run_out` reports them."""
+    out = run_out(repo, repo.get(run_id), detail=True)
+    return out.summary or []
 
 
 def summary_out(r: dict[str, Any]) -> SummaryOut:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assay.http.schemas.common import Request
 from assay.http.schemas.test_sets import AssertionIn
@@ -136,13 +136,18 @@ ResultStatus = Literal["passed", "failed", "error", "pending", "cancelled"]
 
 
 class ResultOut(BaseModel):
-    """One cell with its result."""
+    """One cell with its result; the result fields are null while the cell has none."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
     cell_id: uuid.UUID
     case_position: int
     test_case_id: uuid.UUID | None
     description: str | None
     vars: dict[str, Any]
+    assertions: list[dict[str, Any]] = Field(
+        default_factory=list, alias="assert", description="the case's own assertions"
+    )
     prompt_label: str
     prompt_version_id: uuid.UUID | None
     provider: str
@@ -157,7 +162,7 @@ class ResultOut(BaseModel):
     prompt_tokens: int | None
     completion_tokens: int | None
     cost: float | None
-    cached: bool
+    cached: bool | None
     finish_reason: str | None
 
 
