@@ -44,7 +44,8 @@ insert into run_prompts (run_id, position, workspace_id, label, body)
 select %(run)s, p, %(ws)s, 'prompt ' || p, '{"text": "{{ q }}"}'
 from generate_series(0, %(np)s - 1) p;
 insert into run_providers (run_id, position, workspace_id, label, provider)
-select %(run)s, m, %(ws)s, 'model ' || m, jsonb_build_object('id', 'local:echo', 'params', '{}'::jsonb)
+select %(run)s, m, %(ws)s, 'model ' || m,
+       jsonb_build_object('id', 'local:echo', 'params', '{}'::jsonb)
 from generate_series(0, %(nm)s - 1) m;
 insert into cells (id, workspace_id, run_id, chunk, case_position, test_case_id, prompt_position,
                    provider_position, repeat, state)
