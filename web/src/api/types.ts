@@ -232,3 +232,16 @@ export interface ApiKey {
   revoked_at: string | null;
   key?: string;
 }
+
+export interface LatencySeries {
+  prompt: string;
+  provider: string;
+  counts: number[];
+  p50: number | null;
+  p95: number | null;
+}
+
+export interface LatencyHistogram {
+  bucket_edges_ms: number[];
+  series: LatencySeries[];
+}

@@ -44,7 +44,7 @@ export function RunPage() {
         <section aria-labelledby="summary-title">
           <h2 id="summary-title">Summary</h2>
           <SummaryTable rows={r.summary} />
-          <RunCharts rows={r.summary} />
+          <RunCharts rows={r.summary} runId={r.id} version={(r.progress?.done ?? 0) + (r.progress?.failed ?? 0)} />
         </section>
       )}
       <ResultsGrid run={r} />

@@ -1,7 +1,8 @@
 import type { SummaryRow } from "../api/types";
-import { ms, pct, usd } from "../components/format";
+import { pct, usd } from "../components/format";
+import { LatencyHistograms } from "./LatencyHistograms";
 
-// Hand-drawn SVG: three small charts need no chart library. Each has a text alternative.
+// Hand-drawn SVG: a few small charts need no chart library. Each has a text alternative.
 const W = 400;
 const ROW = 22;
 const LEFT = 140;
@@ -26,32 +27,6 @@ function Bars({ title, rows, value, text, max }: { title: string; rows: SummaryR
             </g>
           );
         })}
-      </svg>
-    </figure>
-  );
-}
-
-function Latency({ rows }: { rows: SummaryRow[] }) {
-  const many = new Set(rows.map((r) => r.prompt_label)).size > 1;
-  const max = Math.max(1, ...rows.map((r) => r.latency_p95_ms ?? 0));
-  const scale = (v: number) => LEFT + ((W - LEFT - 110) * v) / max;
-  const h = rows.length * ROW + 10;
-  return (
-    <figure className="chart">
-      <figcaption>Latency p50 – p95</figcaption>
-      <svg viewBox={`0 0 ${W} ${h}`} role="img" aria-label={`Latency: ${rows.map((r) => `${label(r, many)} p50 ${ms(r.latency_p50_ms)}, p95 ${ms(r.latency_p95_ms)}`).join("; ")}`}>
-        {rows.map((r, i) => (
-          <g key={i} transform={`translate(0 ${i * ROW + 5})`}>
-            <text x={LEFT - 6} y={14} textAnchor="end" className="axis">{cut(label(r, many))}</text>
-            {r.latency_p50_ms !== null && r.latency_p95_ms !== null && (
-              <>
-                <line x1={scale(r.latency_p50_ms)} x2={scale(r.latency_p95_ms)} y1={10} y2={10} className="range" />
-                <circle cx={scale(r.latency_p50_ms)} cy={10} r={4} className="dot" />
-                <text x={scale(r.latency_p95_ms) + 6} y={14} className="value">{ms(r.latency_p50_ms)} – {ms(r.latency_p95_ms)}</text>
-              </>
-            )}
-          </g>
-        ))}
       </svg>
     </figure>
   );
@@ -84,13 +59,13 @@ function CostVsPass({ rows }: { rows: SummaryRow[] }) {
   );
 }
 
-export function RunCharts({ rows }: { rows: SummaryRow[] }) {
+export function RunCharts({ rows, runId, version }: { rows: SummaryRow[]; runId: string; version: number }) {
   if (rows.length === 0) return null;
   return (
     <div className="charts">
       <Bars title="Pass rate by model" rows={rows} value={(r) => r.pass_rate ?? 0} text={(r) => pct(r.pass_rate)} max={1} />
       <CostVsPass rows={rows} />
-      <Latency rows={rows} />
+      <LatencyHistograms runId={runId} version={version} />
     </div>
   );
 }

@@ -10,6 +10,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from assay.adapters.postgres.compare_sql import COMPARE
+from assay.adapters.postgres.latency_sql import LATENCY
 from assay.adapters.postgres.reports import _RESULT_ROWS, to_record
 from assay.domain.models import ResultRecord
 from assay.usecases.results import ResultFilter
@@ -184,3 +185,12 @@ class ResultsRepo:
         row = self._conn.cursor(row_factory=dict_row).execute(COMPARE, params).fetchone()
         assert row is not None
         return dict(row["counts"] or {}), list(row["items"] or [])
+
+    def latency(self, run_id: uuid.UUID, buckets: int) -> list[Row]:
+        """Latency histograms per (prompt, model) position over the run's min..max, in one query.
+
+        Every row carries the run's `lo` and `hi`; a run with no eligible result gives one row
+        whose positions are null.
+        """
+        params = {"ws": self._ws, "run": run_id, "n": buckets}
+        return self._conn.cursor(row_factory=dict_row).execute(LATENCY, params).fetchall()

@@ -160,4 +160,4 @@ def cancel_run(run_id: uuid.UUID) -> RunOut:
     return run_out(repo, repo.get(run_id), detail=True)
 
 
-from assay.http.routes import run_results  # noqa: E402, F401  (registers results routes)
+from assay.http.routes import run_latency, run_results  # noqa: E402, F401  (registers their routes)
