@@ -7,7 +7,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from api.platform_world import World, execute, seed_suite, start_run
+from api.platform_world import World, two_by_two_run
 
 CASES = [{"vars": {"word": w}} for w in ["alpha", "beta", "gamma", "delta", "echo", "fox", "golf"]]
 
@@ -15,13 +15,7 @@ CASES = [{"vars": {"word": w}} for w in ["alpha", "beta", "gamma", "delta", "ech
 @pytest.fixture
 async def ran(make_world: Any) -> tuple[World, dict]:
     world = make_world()
-    test_set, prompt = seed_suite(world.alice, CASES)
-    v1 = prompt["latest_version"]["id"]
-    v2 = world.alice.post(
-        f"/v1/prompts/{prompt['id']}/versions", body={"text": "{{ word }}!"}
-    ).json["version"]["id"]
-    run = start_run(world.alice, test_set, [v1, v2], [{"id": "local:echo"}, {"id": "local:upper"}])
-    await execute(world.database_url, run["id"])
+    run = await two_by_two_run(world, CASES)
     # Known latencies (100, 110, ... 160 ms by case), one cached result and one errored one.
     with psycopg.connect(world.database_url, autocommit=True) as conn:
         conn.execute(

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from api.platform_world import World, execute, seed_suite, start_run
+from api.platform_world import World, two_by_two_run
 
 CASES = [
     {
@@ -25,13 +25,7 @@ CASES = [
 @pytest.fixture
 async def ran(make_world: Any) -> tuple[World, dict]:
     world = make_world()
-    test_set, prompt = seed_suite(world.alice, CASES)
-    v1 = prompt["latest_version"]["id"]
-    v2 = world.alice.post(
-        f"/v1/prompts/{prompt['id']}/versions", body={"text": "{{ word }}!"}
-    ).json["version"]["id"]
-    run = start_run(world.alice, test_set, [v1, v2], [{"id": "local:echo"}, {"id": "local:upper"}])
-    await execute(world.database_url, run["id"])
+    run = await two_by_two_run(world, CASES)
     return world, run
 
 
