@@ -13,29 +13,39 @@ const ROW_HEIGHT = 112;
 const CASE_WIDTH = 220;
 const CELL_WIDTH = 300;
 
-/** One row per case, one column per prompt × model; rows virtualised and fetched by page. */
+/**
+ * One row per case, one column per prompt × model; rows and columns are virtualised and cells
+ * fetched by block, so only what is on screen is drawn or asked for, however large the run.
+ */
 export function ResultsGrid({ run }: { run: Run }) {
   const [filters, setFilters] = useState<Filters>({ status: "", model: "", q: "" });
   const columns = columnsOf(run, filters.model || null);
-  const data = useResultRows(run, filters, run.prompts.length * run.models.length * run.repeats);
+  const data = useResultRows(run, filters);
   const scroller = useRef<HTMLDivElement>(null);
   const [at, setAt] = useState({ row: 0, col: 0 });
   const [open, setOpen] = useState<Result | null>(null);
   const rows = useVirtualizer({ count: data.rowCount, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
+  const cols = useVirtualizer({
+    horizontal: true, count: columns.length, getScrollElement: () => scroller.current, estimateSize: () => CELL_WIDTH,
+    overscan: 2, paddingStart: CASE_WIDTH,
+  });
   const items = rows.getVirtualItems();
+  const colItems = cols.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
-  // While the user is flinging through rows, fetch only where the scroll comes to rest.
+  const firstCol = colItems[0]?.index ?? 0;
+  const lastCol = colItems[colItems.length - 1]?.index ?? 0;
+  // While the user is flinging through the grid, fetch only where the scroll comes to rest.
   useEffect(() => {
-    const t = window.setTimeout(() => data.ensure(first, last), rows.isScrolling ? 120 : 0);
+    const t = window.setTimeout(() => data.ensure(first, last, firstCol, lastCol), rows.isScrolling || cols.isScrolling ? 120 : 0);
     return () => window.clearTimeout(t);
   });
   useEffect(() => setAt({ row: 0, col: 0 }), [filters]);
 
   function onKey(e: KeyboardEvent<HTMLDivElement>) {
+    const page = Math.max(1, last - first - 1);
     const moves: Record<string, [number, number]> = {
-      ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
-      PageUp: [-Math.max(1, last - first - 1), 0], PageDown: [Math.max(1, last - first - 1), 0],
+      ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1], PageUp: [-page, 0], PageDown: [page, 0],
     };
     if (e.key === "Enter") {
       const cell = data.row(at.row)?.cells.get(columns[at.col]?.key ?? "");
@@ -51,11 +61,13 @@ export function ResultsGrid({ run }: { run: Run }) {
     const col = Math.max(0, Math.min(columns.length - 1, at.col + move[1]));
     setAt({ row, col });
     rows.scrollToIndex(row, { align: "auto" });
-    scroller.current?.querySelector(`[data-col="${col}"]`)?.scrollIntoView({ block: "nearest", inline: "nearest" });
+    cols.scrollToIndex(col, { align: "auto" });
   }
 
-  const width = CASE_WIDTH + columns.length * CELL_WIDTH;
+  const width = cols.getTotalSize();
+  const lead = (colItems[0]?.start ?? CASE_WIDTH) - CASE_WIDTH; // columns scrolled out on the left
   const activeId = `cell-${at.row}-${at.col}`;
+  const described = `${columns.length.toLocaleString()} column${columns.length === 1 ? "" : "s"}`;
   return (
     <section aria-labelledby="results-title">
       <h2 id="results-title">Results</h2>
@@ -64,17 +76,21 @@ export function ResultsGrid({ run }: { run: Run }) {
       {data.error ? <button type="button" onClick={data.retry}>Retry</button> : null}
       <p className="muted small" aria-live="polite">
         {data.done ? `${data.rowCount.toLocaleString()} ${filters.status || filters.model || filters.q ? "matching " : ""}cases` : `${data.rowCount.toLocaleString()} matching cases so far…`}
-        {" · "}arrow keys move, Enter opens a cell
+        {" × "}{described}{" · "}arrow keys move, Enter opens a cell
       </p>
       <div ref={scroller} className="results-scroll" role="grid" aria-label="Results" aria-rowcount={data.rowCount + 1}
         aria-colcount={columns.length + 1} tabIndex={0} onKeyDown={onKey} aria-activedescendant={data.rowCount ? activeId : undefined}>
-        <div className="results-head" role="row" style={{ width }}>
-          <div role="columnheader" className="case-col" style={{ width: CASE_WIDTH }}>Case</div>
-          {columns.map((c, i) => (
-            <div key={c.key} role="columnheader" data-col={i} style={{ width: CELL_WIDTH }} title={`${c.prompt} · ${c.model}`}>
-              <strong>{c.model}</strong><span className="muted small"> {c.prompt}{run.repeats > 1 ? ` #${c.repeat + 1}` : ""}</span>
-            </div>
-          ))}
+        <div className="results-head" role="row" aria-rowindex={1} style={{ width }}>
+          <div role="columnheader" aria-colindex={1} className="case-col" style={{ width: CASE_WIDTH }}>Case</div>
+          {lead > 0 && <div className="col-gap" aria-hidden="true" style={{ width: lead }} />}
+          {colItems.map((vc) => {
+            const c = columns[vc.index];
+            return (
+              <div key={c.key} role="columnheader" aria-colindex={vc.index + 2} data-col={vc.index} style={{ width: CELL_WIDTH }} title={`${c.prompt} · ${c.model}`}>
+                <strong>{c.model}</strong><span className="muted small"> {c.prompt}{run.repeats > 1 ? ` #${c.repeat + 1}` : ""}</span>
+              </div>
+            );
+          })}
         </div>
         {data.rowCount === 0 && data.done && !data.error && <p className="state empty">No results match these filters.</p>}
         <div style={{ height: rows.getTotalSize(), width, position: "relative" }}>
@@ -83,7 +99,7 @@ export function ResultsGrid({ run }: { run: Run }) {
             return (
               <div key={v.key} role="row" aria-rowindex={v.index + 2} className="results-row"
                 style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT, width }}>
-                <div role="rowheader" className="case-col" style={{ width: CASE_WIDTH }}>
+                <div role="rowheader" aria-colindex={1} className="case-col" style={{ width: CASE_WIDTH }}>
                   {row ? (
                     <>
                       <strong>#{row.position + 1}</strong> {row.description}
@@ -91,14 +107,17 @@ export function ResultsGrid({ run }: { run: Run }) {
                     </>
                   ) : <span className="skeleton" aria-label="loading" />}
                 </div>
-                {columns.map((c, i) => {
+                {lead > 0 && <div className="col-gap" aria-hidden="true" style={{ width: lead }} />}
+                {colItems.map((vc) => {
+                  const i = vc.index;
+                  const c = columns[i];
                   const cell = row?.cells.get(c.key);
                   const active = at.row === v.index && at.col === i;
                   return (
-                    <div key={c.key} id={`cell-${v.index}-${i}`} role="gridcell" aria-selected={active}
-                      className={active ? "result active" : "result"} style={{ width: CELL_WIDTH }}
+                    <div key={c.key} id={`cell-${v.index}-${i}`} role="gridcell" aria-colindex={i + 2} aria-selected={active}
+                      data-col={i} className={active ? "result active" : "result"} style={{ width: CELL_WIDTH }}
                       onClick={() => setAt({ row: v.index, col: i })} onDoubleClick={() => cell && setOpen(cell)}>
-                      {row ? <ResultCell cell={cell} /> : <span className="skeleton" />}
+                      {row && (cell || data.loaded(v.index, i)) ? <ResultCell cell={cell} /> : <span className="skeleton" />}
                     </div>
                   );
                 })}

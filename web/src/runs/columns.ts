@@ -7,18 +7,26 @@ export interface Column {
   prompt: string;
   model: string;
   repeat: number;
+  /** The run's own positions: a column's place in the results' keyset order. */
+  promptPosition: number;
+  modelPosition: number;
 }
 
 export function columnKey(prompt: string, model: string, repeat: number): string {
   return `${prompt}\u0000${model}\u0000${repeat}`;
 }
 
-export function columnsOf(run: Run, model: string | null): Column[] {
+/** Columns in the order the API returns cells: prompt, then model, then repeat. */
+export function columnsOf(run: Pick<Run, "prompts" | "models" | "repeats">, model: string | null): Column[] {
   const out: Column[] = [];
-  for (const p of run.prompts) {
-    for (const m of run.models) {
+  const prompts = [...run.prompts].sort((a, b) => a.position - b.position);
+  const models = [...run.models].sort((a, b) => a.position - b.position);
+  for (const p of prompts) {
+    for (const m of models) {
       if (model && m.label !== model) continue;
-      for (let r = 0; r < run.repeats; r++) out.push({ key: columnKey(p.label, m.label, r), prompt: p.label, model: m.label, repeat: r });
+      for (let r = 0; r < run.repeats; r++) {
+        out.push({ key: columnKey(p.label, m.label, r), prompt: p.label, model: m.label, repeat: r, promptPosition: p.position, modelPosition: m.position });
+      }
     }
   }
   return out;
@@ -45,6 +53,12 @@ export function groupRows(cells: Result[]): Row[] {
   return rows;
 }
 
+const BIG = 2147483647;
+
+function cursorOf(key: [number, number, number, number]): string {
+  return btoa(JSON.stringify(key)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+}
+
 /** A results cursor that starts at case `position`.
  *
  * The API's cursors are keyset positions (case, prompt, model, repeat); jumping straight to any
@@ -52,6 +66,12 @@ export function groupRows(cells: Result[]): Row[] {
  */
 export function cursorAtCase(position: number): string | null {
   if (position <= 0) return null;
-  const big = 2147483647;
-  return btoa(JSON.stringify([position - 1, big, big, big])).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return cursorOf([position - 1, BIG, BIG, BIG]);
+}
+
+/** A results cursor that starts at column `column` of case `position` (columns of one run, unfiltered). */
+export function cursorAtCell(position: number, columns: Column[], column: number): string | null {
+  if (column <= 0) return cursorAtCase(position);
+  const before = columns[column - 1];
+  return cursorOf([position, before.promptPosition, before.modelPosition, before.repeat]);
 }

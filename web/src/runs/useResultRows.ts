@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useReducer, useRef } from "react";
+import { useCallback, useEffect, useMemo, useReducer, useRef } from "react";
 import { api } from "../api/client";
 import type { Page, Result, Run } from "../api/types";
-import { cursorAtCase, groupRows, type Row } from "./columns";
+import { columnsOf, cursorAtCase, cursorAtCell, groupRows, type Row } from "./columns";
 
 export interface Filters {
   status: "" | "failed" | "error" | "passed";
@@ -9,7 +9,8 @@ export interface Filters {
   q: string;
 }
 
-const MAX_LIMIT = 500;
+/** The API's largest page: every request the grid makes asks for this many cells. */
+export const MAX_LIMIT = 500;
 let early: { runId: string; at: number; answer: Promise<Page<Result>> } | null = null;
 
 /** Starts fetching a run's first results page; the grid takes it over if it is still fresh. */
@@ -25,28 +26,62 @@ function firstPage(runId: string): Promise<Page<Result>> {
   return api<Page<Result>>(`/runs/${runId}/results`, { query: { limit: MAX_LIMIT } });
 }
 
+/**
+ * How an unfiltered grid is cut into blocks of at most MAX_LIMIT cells, one request each.
+ * Narrow rows: a block is `perPage` whole rows. Rows wider than MAX_LIMIT cells: a block is
+ * MAX_LIMIT consecutive columns of one row, so a row of 5,000 cells costs one request per
+ * screenful of columns, not ten.
+ */
+export function blockLayout(cellsPerRow: number) {
+  const chunks = Math.max(1, Math.ceil(cellsPerRow / MAX_LIMIT));
+  const perPage = chunks > 1 ? 1 : Math.max(1, Math.floor(MAX_LIMIT / Math.max(1, cellsPerRow)));
+  return {
+    chunks,
+    perPage,
+    /** Block ids covering rows first..last and columns firstCol..lastCol. */
+    blocks(first: number, last: number, firstCol: number, lastCol: number): string[] {
+      const out: string[] = [];
+      if (chunks === 1) {
+        for (let p = Math.floor(first / perPage); p <= Math.floor(last / perPage); p++) out.push(`${p}`);
+        return out;
+      }
+      const c0 = Math.max(0, Math.floor(firstCol / MAX_LIMIT));
+      const c1 = Math.min(chunks - 1, Math.floor(lastCol / MAX_LIMIT));
+      for (let r = first; r <= last; r++) for (let c = c0; c <= c1; c++) out.push(`${r}:${c}`);
+      return out;
+    },
+    /** The block holding cell (row, column). */
+    blockOf(row: number, column: number): string {
+      return chunks === 1 ? `${Math.floor(row / perPage)}` : `${row}:${Math.floor(column / MAX_LIMIT)}`;
+    },
+  };
+}
+
 interface Store {
   key: string;
-  pages: Map<number, Row[]>; // indexed mode: page number -> its rows
-  fresh: Set<number>;
-  loading: Set<number>;
+  byRow: Map<number, Row>; // indexed mode: case position -> its row (cells merged from blocks)
+  loaded: Set<string>; // indexed mode: blocks fetched at least once
+  fresh: Set<string>; // ... and not stale since
+  loading: Set<string>;
   rows: Row[]; // sequential mode: every row loaded so far
   next: string | null | undefined; // undefined: nothing fetched yet
   error: unknown;
 }
 
 function blank(key: string): Store {
-  return { key, pages: new Map(), fresh: new Set(), loading: new Set(), rows: [], next: undefined, error: null };
+  return { key, byRow: new Map(), loaded: new Set(), fresh: new Set(), loading: new Set(), rows: [], next: undefined, error: null };
 }
 
 /**
- * Rows of a run's results, fetched by page as the grid asks for them.
- * Unfiltered, row i is case i and any page can be fetched directly; filtered, pages follow each
- * other from the first. While a run is live, pages on screen are fetched again as counts move.
+ * Rows of a run's results, fetched by block as the grid asks for them.
+ * Unfiltered, row i is case i and any block can be fetched directly; filtered, pages follow each
+ * other from the first. While a run is live, blocks on screen are fetched again as counts move.
  */
-export function useResultRows(run: Run, filters: Filters, cellsPerRow: number) {
+export function useResultRows(run: Run, filters: Filters) {
   const indexed = !filters.status && !filters.model && !filters.q;
-  const perPage = Math.max(1, Math.floor(MAX_LIMIT / Math.max(1, cellsPerRow)));
+  const all = useMemo(() => columnsOf(run, null), [run.prompts, run.models, run.repeats]);
+  const cellsPerRow = all.length;
+  const layout = useMemo(() => blockLayout(cellsPerRow), [cellsPerRow]);
   const key = `${run.id}|${filters.status}|${filters.model}|${filters.q}|${cellsPerRow}`;
   const store = useRef<Store>(blank(key));
   const [, bump] = useReducer((n: number) => n + 1, 0);
@@ -67,27 +102,44 @@ export function useResultRows(run: Run, filters: Filters, cellsPerRow: number) {
       query: { cursor, limit, status: filters.status || undefined, provider: filters.model || undefined, q: filters.q || undefined },
     }), [run.id, filters.status, filters.model, filters.q]);
 
-  const fetchPage = useCallback((page: number) => {
+  const fetchBlock = useCallback((block: string) => {
     const s = store.current;
-    if (s.loading.has(page) || s.fresh.has(page)) return;
-    s.loading.add(page);
-    // Always MAX_LIMIT cells: the first page is then the same request whatever the run's shape,
-    // so the run page can start it before the run itself has loaded (a partial last case is dropped).
-    const request = page === 0 ? firstPage(run.id) : query(cursorAtCase(page * perPage), MAX_LIMIT);
+    if (s.loading.has(block) || s.fresh.has(block)) return;
+    s.loading.add(block);
+    let request: Promise<Page<Result>>;
+    let keep: (r: Row) => boolean;
+    if (layout.chunks === 1) {
+      const page = Number(block);
+      const start = page * layout.perPage, end = start + layout.perPage;
+      // Always MAX_LIMIT cells: the first page is then the same request whatever the run's shape,
+      // so the run page can start it before the run itself has loaded (a partial last case is dropped).
+      request = page === 0 ? firstPage(run.id) : query(cursorAtCase(start), MAX_LIMIT);
+      keep = (r) => r.position >= start && r.position < end;
+    } else {
+      const [row, chunk] = block.split(":").map(Number);
+      request = row === 0 && chunk === 0 ? firstPage(run.id) : query(cursorAtCell(row, all, chunk * MAX_LIMIT), MAX_LIMIT);
+      keep = (r) => r.position === row;
+    }
     request.then(
       (data) => {
         if (store.current !== s) return;
-        s.pages.set(page, groupRows(data.items).filter((r) => r.position < (page + 1) * perPage));
-        s.fresh.add(page);
+        for (const r of groupRows(data.items)) {
+          if (!keep(r)) continue;
+          const had = s.byRow.get(r.position);
+          if (had) r.cells.forEach((v, k) => had.cells.set(k, v));
+          else s.byRow.set(r.position, r);
+        }
+        s.loaded.add(block);
+        s.fresh.add(block);
       },
       (error) => { if (store.current === s) s.error = error; },
-    ).finally(() => { s.loading.delete(page); if (store.current === s) bump(); });
-  }, [query, perPage, run.id]);
+    ).finally(() => { s.loading.delete(block); if (store.current === s) bump(); });
+  }, [query, layout, all, run.id]);
 
   const fetchNext = useCallback(() => {
     const s = store.current;
     if (s.loading.size || s.next === null) return;
-    s.loading.add(0);
+    s.loading.add("next");
     query(s.next ?? null, MAX_LIMIT).then(
       (data) => {
         if (store.current !== s) return;
@@ -101,7 +153,7 @@ export function useResultRows(run: Run, filters: Filters, cellsPerRow: number) {
         s.next = data.next_cursor;
       },
       (error) => { if (store.current === s) s.error = error; },
-    ).finally(() => { s.loading.delete(0); if (store.current === s) bump(); });
+    ).finally(() => { s.loading.delete("next"); if (store.current === s) bump(); });
   }, [query]);
 
   const s = store.current;
@@ -112,16 +164,14 @@ export function useResultRows(run: Run, filters: Filters, cellsPerRow: number) {
     done: indexed || s.next === null,
     error: s.error,
     retry: () => { s.error = null; s.fresh.clear(); bump(); },
-    row: (i: number): Row | undefined => {
-      if (!indexed) return s.rows[i];
-      const rows = s.pages.get(Math.floor(i / perPage));
-      return rows?.find((r) => r.position === i);
-    },
-    /** Ask for what rows first..last need. */
-    ensure: (first: number, last: number) => {
+    row: (i: number): Row | undefined => (indexed ? s.byRow.get(i) : s.rows[i]),
+    /** Whether cell (row, column of the unfiltered grid) has been asked for and answered. */
+    loaded: (i: number, column: number): boolean => (indexed ? s.loaded.has(layout.blockOf(i, column)) : i < s.rows.length),
+    /** Ask for what rows first..last and columns firstCol..lastCol need. */
+    ensure: (first: number, last: number, firstCol = 0, lastCol = cellsPerRow - 1) => {
       if (s.error) return;
       if (indexed) {
-        for (let p = Math.floor(first / perPage); p <= Math.floor(last / perPage); p++) fetchPage(p);
+        for (const block of layout.blocks(first, last, firstCol, lastCol)) fetchBlock(block);
       } else if (s.next !== null && last >= s.rows.length - 30) {
         fetchNext();
       }

@@ -1,0 +1,64 @@
+"""Rows wider than one results page: columns are virtualised and fetched by block."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+from playwright.sync_api import Locator, Page, expect
+
+from browser.seeding import Shape, output_of, seed_run
+from browser.servers import AssayUp
+
+# 3 models × 250 repeats = 750 cells per case: wider than the API's 500-cell page.
+SHAPE = Shape(cases=40, prompts=1, models=3, repeats=250)
+
+
+def workspace_of(server: AssayUp) -> str:
+    with urllib.request.urlopen(f"{server.url}/v1/me", timeout=10) as answer:
+        return str(json.loads(answer.read())["workspace_id"])
+
+
+def cell(page: Page, row: int, col: int) -> Locator:
+    return page.locator(f"#cell-{row}-{col}")
+
+
+def test_rows_of_750_cells_draw_only_the_columns_on_screen(
+    page: Page, assay_up: AssayUp, database_url: str
+) -> None:
+    run = seed_run(database_url, workspace_of(assay_up), SHAPE, name="wide")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/results" in r.url else None)
+    page.goto(f"{assay_up.url}/runs/{run}")
+    grid = page.get_by_role("grid", name="Results")
+    expect(grid).to_have_attribute("aria-colcount", str(3 * 250 + 1))
+    expect(cell(page, 0, 0)).to_contain_text(output_of(0, 0, 0, 0))
+    # Only a screenful of the 750 columns is in the page, however wide the row.
+    drawn = page.locator(".results-row").first.get_by_role("gridcell").count()
+    assert 0 < drawn < 20, f"{drawn} cells drawn in one row"
+
+    # End: the last column, whose cells come from the second 500-cell block of the row.
+    grid.focus()
+    page.keyboard.press("End")
+    expect(cell(page, 0, 749)).to_contain_text(output_of(0, 0, 2, 249))
+    expect(cell(page, 0, 749)).to_have_attribute("aria-selected", "true")
+    last_header = "openrouter:google/gemini-flash prompt v1 #250"
+    expect(page.get_by_role("columnheader", name=last_header)).to_be_visible()
+    expect(page.locator("[role=gridcell][aria-colindex='2']")).to_have_count(0)
+
+    # Ctrl+End, then the far column of the last row; Home goes back to its first column.
+    page.keyboard.press("Control+End")
+    page.keyboard.press("End")
+    expect(cell(page, 39, 749)).to_contain_text(output_of(39, 0, 2, 249))
+    page.keyboard.press("Home")
+    expect(cell(page, 39, 0)).to_contain_text(output_of(39, 0, 0, 0))
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(output_of(39, 0, 0, 0))
+    page.keyboard.press("Escape")
+
+    # Each request is one block of at most 500 cells of one row (one row's 750 cells is two
+    # blocks), never the whole 30,000-cell run, and no block of a finished run is asked twice.
+    assert all("limit=500" in url for url in asked), asked
+    assert len(asked) == len(set(asked)), f"{len(asked) - len(set(asked))} requests repeated"
+    assert len(asked) <= 2 * SHAPE.cases, f"{len(asked)} results requests"
