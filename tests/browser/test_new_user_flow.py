@@ -139,6 +139,21 @@ def test_a_new_user_imports_prompts_runs_filters_opens_and_compares(
     expect(improved).to_contain_text("The capital is Paris.")
     shot(page, "compare")
 
+    # The lists: both runs, the test set with its cases, version and last run, the prompt.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Runs").click()
+    runs = page.get_by_role("table")
+    expect(runs.get_by_role("row")).to_have_count(3)  # header + two runs
+    expect(runs.get_by_text("completed")).to_have_count(2)
+    shot(page, "runs")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Test sets").click()
+    cells = page.get_by_role("row", name=re.compile("Capitals")).get_by_role("cell")
+    expect(cells).to_have_text(["Capitals", "3", "v2", re.compile(r"\S")])
+    expect(cells.nth(3).get_by_role("link")).to_have_attribute("href", f"/runs/{second}")
+    shot(page, "test-sets")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Prompts").click()
+    expect(page.get_by_role("row", name=re.compile("capital"))).to_be_visible()
+    shot(page, "prompts")
+
 
 def test_settings_creates_and_revokes_an_api_key(
     assay_up: AssayUp, page: Page, shot: Callable[[Page, str], Path]

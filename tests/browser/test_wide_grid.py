@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from collections.abc import Callable
+from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -24,7 +26,7 @@ def cell(page: Page, row: int, col: int) -> Locator:
 
 
 def test_rows_of_750_cells_draw_only_the_columns_on_screen(
-    page: Page, assay_up: AssayUp, database_url: str
+    page: Page, assay_up: AssayUp, database_url: str, shot: Callable[[Page, str], Path]
 ) -> None:
     run = seed_run(database_url, workspace_of(assay_up), SHAPE, name="wide")
     asked: list[str] = []
@@ -45,6 +47,7 @@ def test_rows_of_750_cells_draw_only_the_columns_on_screen(
     last_header = "openrouter:google/gemini-flash prompt v1 #250"
     expect(page.get_by_role("columnheader", name=last_header)).to_be_visible()
     expect(page.locator("[role=gridcell][aria-colindex='2']")).to_have_count(0)
+    shot(page, "wide-grid")
 
     # Ctrl+End, then the far column of the last row; Home goes back to its first column.
     page.keyboard.press("Control+End")

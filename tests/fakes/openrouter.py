@@ -185,8 +185,13 @@ class FakeServer:
         if broken:
             choice["error"] = {"code": 502, "message": "Upstream provider returned an error"}
         return web.json_response(
-            {"id": f"gen-{key[:12]}-{attempt}", "object": "chat.completion", "model": model,
-             "choices": [choice], "usage": usage}
+            {
+                "id": f"gen-{key[:12]}-{attempt}",
+                "object": "chat.completion",
+                "model": model,
+                "choices": [choice],
+                "usage": usage,
+            }
         )
 
     def _rate_limit(self, model: str, b: Behaviour) -> web.Response | None:
@@ -203,8 +208,12 @@ class FakeServer:
             return None
         end = window + 1
         wait_ms = math.ceil((end - now) * 1000)  # rounded up: waiting it reaches the next window
-        headers = {"Retry-After": f"{max(1, wait_ms) / 1000:.3f}", "X-RateLimit-Limit": str(limit),
-                   "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(end * 1000)}
+        headers = {
+            "Retry-After": f"{max(1, wait_ms) / 1000:.3f}",
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": str(end * 1000),
+        }
         return _error(429, f"Rate limit exceeded: {limit} requests per second", headers)
 
     async def _latency(self, b: Behaviour, model: str) -> None:
@@ -213,8 +222,14 @@ class FakeServer:
             await asyncio.sleep(delay / 1000.0)
 
     async def _stream(
-        self, request: web.Request, b: Behaviour, model: str, answer: str,
-        usage: dict[str, Any], broken: bool, key: str,
+        self,
+        request: web.Request,
+        b: Behaviour,
+        model: str,
+        answer: str,
+        usage: dict[str, Any],
+        broken: bool,
+        key: str,
     ) -> web.StreamResponse:
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await response.prepare(request)
@@ -244,8 +259,10 @@ class FakeServer:
         self.stats.models_calls += 1
         b = self.behaviour
         pricing = {"prompt": f"{b.prompt_price:.12f}", "completion": f"{b.completion_price:.12f}"}
-        data = [{"id": m, "name": m.split("/")[-1], "context_length": 128000, "pricing": pricing}
-                for m in b.models]
+        data = [
+            {"id": m, "name": m.split("/")[-1], "context_length": 128000, "pricing": pricing}
+            for m in b.models
+        ]
         return web.json_response({"data": data})
 
     async def _get_stats(self, request: web.Request) -> web.Response:
@@ -265,8 +282,9 @@ class FakeServer:
     async def start(self, port: int = 0) -> tuple[web.AppRunner, str]:
         """Serve on 127.0.0.1; returns the runner and the base URL."""
         # no access log: the fake must stay cheap at ~1,000 requests/s
-        runner = web.AppRunner(self.app, access_log=None, handler_cancellation=True,
-                               shutdown_timeout=1.0)
+        runner = web.AppRunner(
+            self.app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
+        )
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", port)
         await site.start()
@@ -294,8 +312,11 @@ def _answer_text(answers: Answers, body: dict[str, Any], messages: list[Any]) ->
 def _usage(b: Behaviour, messages: list[Any], answer: str) -> dict[str, Any]:
     prompt = sum(len(str(m.get("content", "")).split()) for m in messages if isinstance(m, dict))
     completion = len(answer.split())
-    usage: dict[str, Any] = {"prompt_tokens": prompt, "completion_tokens": completion,
-                             "total_tokens": prompt + completion}
+    usage: dict[str, Any] = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
     if b.include_cost:
         usage["cost"] = prompt * b.prompt_price + completion * b.completion_price
     return usage
@@ -318,7 +339,9 @@ class FakeOpenRouter:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         if self._runner is not None:
@@ -350,16 +373,25 @@ class FakeOpenRouter:
         self._on_loop(self.server.reset_stats)
 
 
-SCALARS = [f.name for f in fields(Behaviour) if f.name == "api_key" or (
-    isinstance(f.default, int | float) and not isinstance(f.default, bool))]
+SCALARS = [
+    f.name
+    for f in fields(Behaviour)
+    if f.name == "api_key"
+    or (isinstance(f.default, int | float) and not isinstance(f.default, bool))
+]
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m tests.fakes.openrouter", description=__doc__)
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--max-seconds", type=float, default=3600.0, help="stop after this long")
-    p.add_argument("--rate-limit", action="append", default=[], metavar="MODEL=N",
-                   help="requests per second for MODEL ('*' for every model); repeatable")
+    p.add_argument(
+        "--rate-limit",
+        action="append",
+        default=[],
+        metavar="MODEL=N",
+        help="requests per second for MODEL ('*' for every model); repeatable",
+    )
     p.add_argument("--no-cost", action="store_true", help="omit usage.cost")
     defaults = Behaviour()
     for name in SCALARS:  # --latency-ms, --fail-rate-429, --fail-first-n, --seed, ...

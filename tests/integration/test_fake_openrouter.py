@@ -188,8 +188,17 @@ def test_unknown_behaviour_is_refused() -> None:
 
 def test_the_fake_runs_as_a_separate_process() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.openrouter", "--port", "0", "--fail-first-n", "1",
-         "--max-seconds", "60"],
+        [
+            sys.executable,
+            "-m",
+            "tests.fakes.openrouter",
+            "--port",
+            "0",
+            "--fail-first-n",
+            "1",
+            "--max-seconds",
+            "60",
+        ],
         cwd=REPO,
         stdout=subprocess.PIPE,
         text=True,

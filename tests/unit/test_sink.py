@@ -23,8 +23,9 @@ class Recorder:
         self.batches: list[list[CellOutcome]] = []
         self.fail_times = fail_times
 
-    async def write_outcomes(self, run_id: uuid.UUID, workspace_id: uuid.UUID,
-                             outcomes: list[CellOutcome]) -> None:
+    async def write_outcomes(
+        self, run_id: uuid.UUID, workspace_id: uuid.UUID, outcomes: list[CellOutcome]
+    ) -> None:
         await asyncio.sleep(0)
         if self.fail_times:
             self.fail_times -= 1

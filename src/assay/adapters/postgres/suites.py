@@ -58,9 +58,10 @@ async def save_test_set(
         "create temp table if not exists test_cases_staging "
         "(content_hash text, body jsonb) on commit delete rows"
     )
-    async with conn.cursor() as cur, cur.copy(
-        "copy test_cases_staging (content_hash, body) from stdin"
-    ) as copy:
+    async with (
+        conn.cursor() as cur,
+        cur.copy("copy test_cases_staging (content_hash, body) from stdin") as copy,
+    ):
         for digest, text in zip(hashes, texts, strict=True):
             await copy.write_row((digest, text))
     await conn.execute(
