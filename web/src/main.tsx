@@ -1,13 +1,16 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { BrowserRouter } from "react-router-dom";
 import { ApiError } from "./api/client";
 import { loadConfig } from "./config";
 import { App } from "./App";
 import "./styles.css";
 
-const client = new QueryClient({
+const client: QueryClient = new QueryClient({
+  // Any change (a run launched or cancelled, cases edited, a prompt saved) can move what a list
+  // shows elsewhere (last run, case counts, versions): every cached answer is stale after one.
+  mutationCache: new MutationCache({ onSuccess: () => client.invalidateQueries() }),
   defaultOptions: {
     queries: {
       staleTime: 5_000,
