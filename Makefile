@@ -31,6 +31,7 @@ demo: setup
 test: setup sam-tools
 	$(BIN)/ruff check src tests $(wildcard services bench)
 	$(BIN)/mypy
+	cd web && npm test
 	$(BIN)/pytest -q
 
 # The pinned SAM CLI and cfn-lint in their own venv (their pins clash with ours).

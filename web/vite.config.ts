@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 
@@ -8,4 +9,6 @@ export default defineConfig({
   plugins: [react()],
   build: { outDir: "dist", sourcemap: false, chunkSizeWarningLimit: 800 },
   server: { proxy: { "/v1": api } },
+  // `npm test`: unit tests of the pure modules, in Node (no DOM); globals stubbed per test are restored.
+  test: { environment: "node", include: ["src/**/*.test.ts"], unstubGlobals: true, restoreMocks: true },
 });

@@ -27,7 +27,7 @@ export function App() {
           <Route path="/runs/:id" element={<RunPage />} />
           <Route path="/runs/:id/compare" element={<ComparePage />} />
           <Route path="/settings" element={<SettingsPage />} />
-          <Route path="*" element={<Empty title="Page not found">There is no page at this address.</Empty>} />
+          <Route path="*" element={<div className="page"><Empty page title="Page not found">There is no page at this address.</Empty></div>} />
         </Routes>
       </Layout>
     </AuthGate>

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { ApiError } from "../api/client";
+import { errorLine } from "./format";
 
 export function Loading({ what = "Loading" }: { what?: string }) {
   return (
@@ -26,7 +27,7 @@ export function ErrorBox({ error, title = "Something went wrong" }: { error: unk
       {Array.isArray(lines) && lines.length > 0 && (
         <ul className="error-lines">
           {lines.slice(0, 50).map((e, i) => (
-            <li key={i}>{describe(e)}</li>
+            <li key={i}>{errorLine(e)}</li>
           ))}
         </ul>
       )}
@@ -34,19 +35,12 @@ export function ErrorBox({ error, title = "Something went wrong" }: { error: unk
   );
 }
 
-function describe(entry: unknown): string {
-  if (!entry || typeof entry !== "object") return String(entry);
-  const e = entry as Record<string, unknown>;
-  const where = [e.line !== undefined && e.line !== null ? `line ${e.line}` : null,
-    e.column ? `column ${e.column}` : null, Array.isArray(e.loc) ? e.loc.join(".") : null]
-    .filter(Boolean).join(", ");
-  return where ? `${where}: ${e.message}` : String(e.message ?? JSON.stringify(e));
-}
-
-export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+/** Nothing to show; `page` when it is all the page shows, so its title is the page's heading. */
+export function Empty({ title, children, page = false }: { title: string; children?: ReactNode; page?: boolean }) {
+  const Heading = page ? "h1" : "h2";
   return (
     <div className="state empty">
-      <h2>{title}</h2>
+      <Heading>{title}</Heading>
       {children && <div>{children}</div>}
     </div>
   );

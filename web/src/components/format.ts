@@ -31,7 +31,18 @@ export function show(value: unknown): string {
 
 export function duration(seconds: number): string {
   if (!isFinite(seconds) || seconds < 0) return "—";
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  const m = Math.floor(seconds / 60);
-  return m < 60 ? `${m} min ${Math.round(seconds % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+  const whole = Math.round(seconds); // round first, so 119.6 s is "2 min 0 s", not "1 min 60 s"
+  if (whole < 60) return `${whole} s`;
+  const m = Math.floor(whole / 60);
+  return m < 60 ? `${m} min ${whole % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** One entry of an API error's `details.errors`: "line 3, column x: message", or what it is. */
+export function errorLine(entry: unknown): string {
+  if (!entry || typeof entry !== "object") return String(entry);
+  const e = entry as Record<string, unknown>;
+  const where = [e.line !== undefined && e.line !== null ? `line ${e.line}` : null,
+    e.column ? `column ${e.column}` : null, Array.isArray(e.loc) ? e.loc.join(".") : null]
+    .filter(Boolean).join(", ");
+  return where ? `${where}: ${e.message}` : String(e.message ?? JSON.stringify(e));
 }

@@ -3,7 +3,7 @@ import { pieces } from "./template";
 /** A template with its variables marked: known ones in one colour, missing ones flagged. */
 export function Highlighted({ text, missing }: { text: string; missing: Set<string> }) {
   return (
-    <pre className="template" aria-label="Template with variables highlighted">
+    <pre className="template" role="figure" aria-label="Template with variables highlighted">
       {pieces(text).map((p, i) =>
         p.variable ? (
           <mark key={i} className={missing.has(p.variable) ? "var missing" : "var"}

@@ -66,7 +66,7 @@ export function PreviewPanel({ body, promptId, versionId }: { body: PromptBody; 
       {current && (
         <>
           <h3>Rendered with case {current.position + 1}</h3>
-          <pre className="rendered" aria-label="Rendered preview">{render(text, current.vars)}</pre>
+          <pre className="rendered" role="figure" aria-label="Rendered preview">{render(text, current.vars)}</pre>
         </>
       )}
     </section>

@@ -79,7 +79,7 @@ export function ResultsGrid({ run }: { run: Run }) {
         {" × "}{described}{" · "}arrow keys move, Enter opens a cell
       </p>
       <div ref={scroller} className="results-scroll" role="grid" aria-label="Results" aria-rowcount={data.rowCount + 1}
-        aria-colcount={columns.length + 1} tabIndex={0} onKeyDown={onKey} aria-activedescendant={data.rowCount ? activeId : undefined}>
+        aria-colcount={columns.length + 1} aria-busy={data.loading} tabIndex={0} onKeyDown={onKey} aria-activedescendant={data.rowCount ? activeId : undefined}>
         <div className="results-head" role="row" aria-rowindex={1} style={{ width }}>
           <div role="columnheader" aria-colindex={1} className="case-col" style={{ width: CASE_WIDTH }}>Case</div>
           {lead > 0 && <div className="col-gap" aria-hidden="true" style={{ width: lead }} />}
@@ -105,7 +105,7 @@ export function ResultsGrid({ run }: { run: Run }) {
                       <strong>#{row.position + 1}</strong> {row.description}
                       <div className="muted small vars">{Object.entries(row.vars).map(([k, val]) => `${k}: ${show(val)}`).join(" · ")}</div>
                     </>
-                  ) : <span className="skeleton" aria-label="loading" />}
+                  ) : <span className="skeleton" aria-hidden="true" />}
                 </div>
                 {lead > 0 && <div className="col-gap" aria-hidden="true" style={{ width: lead }} />}
                 {colItems.map((vc) => {
@@ -117,7 +117,7 @@ export function ResultsGrid({ run }: { run: Run }) {
                     <div key={c.key} id={`cell-${v.index}-${i}`} role="gridcell" aria-colindex={i + 2} aria-selected={active}
                       data-col={i} className={active ? "result active" : "result"} style={{ width: CELL_WIDTH }}
                       onClick={() => setAt({ row: v.index, col: i })} onDoubleClick={() => cell && setOpen(cell)}>
-                      {row && (cell || data.loaded(v.index, i)) ? <ResultCell cell={cell} /> : <span className="skeleton" />}
+                      {row && (cell || data.loaded(v.index, i)) ? <ResultCell cell={cell} /> : <span className="skeleton" aria-hidden="true" />}
                     </div>
                   );
                 })}

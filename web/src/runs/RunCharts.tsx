@@ -48,12 +48,18 @@ function CostVsPass({ rows }: { rows: SummaryRow[] }) {
         <text x={36} y={y(0) + 4} textAnchor="end" className="axis">0%</text>
         <text x={W - 10} y={H - 8} textAnchor="end" className="axis">{usd(maxCost)}</text>
         <text x={40} y={H - 8} className="axis">$0</text>
-        {rows.map((r, i) => (
-          <g key={i}>
-            <circle cx={x(r.cost)} cy={y(r.pass_rate ?? 0)} r={5} className="dot" />
-            <text x={x(r.cost) + 7} y={y(r.pass_rate ?? 0) + 4} className="value">{cut(label(r, many))}</text>
-          </g>
-        ))}
+        {rows.map((r, i) => {
+          // Labels of dots on the right half go on their left, so none runs off the chart.
+          const left = x(r.cost) > W / 2;
+          return (
+            <g key={i}>
+              <circle cx={x(r.cost)} cy={y(r.pass_rate ?? 0)} r={5} className="dot" />
+              <text x={x(r.cost) + (left ? -8 : 8)} y={y(r.pass_rate ?? 0) + 4} textAnchor={left ? "end" : "start"} className="value">
+                {cut(label(r, many))}
+              </text>
+            </g>
+          );
+        })}
       </svg>
     </figure>
   );

@@ -3,7 +3,7 @@ import { int, ms, pct, usd } from "../components/format";
 
 export function SummaryTable({ rows }: { rows: SummaryRow[] }) {
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" role="region" aria-label="Summary table" tabIndex={0}>
       <table className="data" aria-label="Summary per prompt and model">
         <thead>
           <tr>

@@ -106,6 +106,7 @@ export function useResultRows(run: Run, filters: Filters) {
     const s = store.current;
     if (s.loading.has(block) || s.fresh.has(block)) return;
     s.loading.add(block);
+    bump(); // show the grid busy
     let request: Promise<Page<Result>>;
     let keep: (r: Row) => boolean;
     if (layout.chunks === 1) {
@@ -140,6 +141,7 @@ export function useResultRows(run: Run, filters: Filters) {
     const s = store.current;
     if (s.loading.size || s.next === null) return;
     s.loading.add("next");
+    bump();
     query(s.next ?? null, MAX_LIMIT).then(
       (data) => {
         if (store.current !== s) return;

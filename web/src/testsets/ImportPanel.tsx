@@ -83,7 +83,7 @@ export function ImportPanel({ testSetId, onDone }: { testSetId: string; onDone: 
 
 function PreviewTable({ preview }: { preview: Preview }) {
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" role="region" aria-label="Preview table" tabIndex={0}>
       <table className="data" aria-label="Preview of the first rows">
         <thead>
           <tr>{preview.columns.map((c) => <th key={c} scope="col">{c}</th>)}</tr>

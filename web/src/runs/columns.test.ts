@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import type { Result } from "../api/types";
+import { columnKey, columnsOf, cursorAtCase, cursorAtCell, groupRows } from "./columns";
+import { blockLayout, MAX_LIMIT } from "./useResultRows";
+
+function decode(cursor: string | null): unknown {
+  if (cursor === null) return null;
+  const b64 = cursor.replace(/-/g, "+").replace(/_/g, "/");
+  return JSON.parse(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)));
+}
+
+const run = {
+  // deliberately out of order: columns follow positions, as the API's keyset does
+  prompts: [{ position: 1, label: "p1", prompt_version_id: null }, { position: 0, label: "p0", prompt_version_id: null }],
+  models: [{ position: 0, label: "m0", id: "m0", params: {} }, { position: 1, label: "m1", id: "m1", params: {} }],
+  repeats: 2,
+};
+
+function result(c: number, p: string, m: string, r: number): Result {
+  return {
+    cell_id: `${c}${p}${m}${r}`, case_position: c, description: null, vars: { c }, prompt_label: p, provider: m, repeat: r,
+    state: "done", output: "x", error: null, passed: true, score: 1, grading: null, latency_ms: 1, prompt_tokens: 1,
+    completion_tokens: 1, cost: 0, cached: false,
+  };
+}
+
+describe("columnsOf", () => {
+  it("orders columns prompt, then model, then repeat, by position", () => {
+    const cols = columnsOf(run, null);
+    expect(cols.map((c) => `${c.prompt}/${c.model}/${c.repeat}`)).toEqual([
+      "p0/m0/0", "p0/m0/1", "p0/m1/0", "p0/m1/1", "p1/m0/0", "p1/m0/1", "p1/m1/0", "p1/m1/1",
+    ]);
+    expect(cols[5]).toMatchObject({ promptPosition: 1, modelPosition: 0, repeat: 1 });
+  });
+
+  it("keeps only one model's columns when filtered", () => {
+    expect(columnsOf(run, "m1").map((c) => c.key)).toEqual([
+      columnKey("p0", "m1", 0), columnKey("p0", "m1", 1), columnKey("p1", "m1", 0), columnKey("p1", "m1", 1),
+    ]);
+    expect(columnsOf(run, "nobody")).toEqual([]);
+  });
+});
+
+describe("cursors", () => {
+  it("starts at a case: none for the first, just after the previous case's last cell otherwise", () => {
+    expect(cursorAtCase(0)).toBeNull();
+    expect(decode(cursorAtCase(7))).toEqual([6, 2147483647, 2147483647, 2147483647]);
+  });
+
+  it("starts at a cell: just after the cell before it in keyset order", () => {
+    const cols = columnsOf(run, null);
+    expect(cursorAtCell(3, cols, 0)).toBe(cursorAtCase(3));
+    expect(decode(cursorAtCell(3, cols, 4))).toEqual([3, 0, 1, 1]); // column 3 is p0/m1/1
+    expect(decode(cursorAtCell(3, cols, 1))).toEqual([3, 0, 0, 0]);
+  });
+
+  it("is URL-safe base64 without padding", () => {
+    const cursor = cursorAtCase(123456)!;
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+});
+
+describe("groupRows", () => {
+  it("groups consecutive cells by case and keys them by column", () => {
+    const rows = groupRows([result(0, "p0", "m0", 0), result(0, "p0", "m1", 0), result(2, "p0", "m0", 1)]);
+    expect(rows.map((r) => r.position)).toEqual([0, 2]);
+    expect([...rows[0].cells.keys()]).toEqual([columnKey("p0", "m0", 0), columnKey("p0", "m1", 0)]);
+    expect(rows[1].cells.get(columnKey("p0", "m0", 1))?.cell_id).toBe("2p0m01");
+    expect(groupRows([])).toEqual([]);
+  });
+});
+
+describe("blockLayout", () => {
+  it("packs whole rows into one 500-cell block when a row fits", () => {
+    const layout = blockLayout(10);
+    expect(layout).toMatchObject({ chunks: 1, perPage: MAX_LIMIT / 10 });
+    expect(layout.blocks(0, 49, 0, 9)).toEqual(["0"]);
+    expect(layout.blocks(45, 55, 0, 9)).toEqual(["0", "1"]);
+    expect(layout.blockOf(50, 3)).toBe("1");
+  });
+
+  it("gives a row of exactly 500 cells one block, and 501 cells two", () => {
+    expect(blockLayout(500)).toMatchObject({ chunks: 1, perPage: 1 });
+    expect(blockLayout(501)).toMatchObject({ chunks: 2, perPage: 1 });
+  });
+
+  it("cuts wide rows into 500-column blocks and asks only for the columns on screen", () => {
+    const layout = blockLayout(1750); // 4 blocks per row: 500, 500, 500, 250
+    expect(layout.chunks).toBe(4);
+    expect(layout.blocks(2, 3, 495, 505)).toEqual(["2:0", "2:1", "3:0", "3:1"]);
+    expect(layout.blocks(0, 0, 1700, 1749)).toEqual(["0:3"]);
+    expect(layout.blocks(0, 0, 1700, 99999)).toEqual(["0:3"]); // never past the last block
+    expect(layout.blockOf(9, 1000)).toBe("9:2");
+  });
+
+  it("treats a run with no columns as one row per block", () => {
+    expect(blockLayout(0)).toMatchObject({ chunks: 1, perPage: MAX_LIMIT });
+  });
+});

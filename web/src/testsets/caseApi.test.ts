@@ -1,0 +1,78 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Case } from "../api/types";
+import { MemoryStorage } from "../testing/memoryStorage";
+import { caseBody, deleteCase, saveCase } from "./caseApi";
+
+const existing: Case = {
+  id: "case-1",
+  position: 0,
+  content_hash: "h",
+  description: "France",
+  vars: { country: "France" },
+  assert: [{ type: "contains", value: "Paris" }],
+};
+
+function stubFetch() {
+  const fetch = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) =>
+    Response.json({ version: { version: 2 }, created: true, cases: [] }));
+  vi.stubGlobal("fetch", fetch);
+  return fetch;
+}
+
+beforeEach(() => {
+  vi.stubGlobal("localStorage", new MemoryStorage());
+  vi.stubGlobal("sessionStorage", new MemoryStorage());
+});
+
+describe("caseBody", () => {
+  it("turns an empty description into null and fills in threshold and metadata", () => {
+    expect(caseBody({ description: "", vars: { a: 1 }, assert: [] })).toEqual({
+      description: null, vars: { a: 1 }, assert: [], threshold: null, metadata: {},
+    });
+  });
+
+  it("keeps only the assertion fields the API accepts", () => {
+    const body = caseBody({
+      ...existing,
+      threshold: 0.5,
+      metadata: { tag: "geo" },
+      assert: [{ type: "similar", value: "Paris", threshold: 0.8, weight: 2, metric: "m", extra: true } as never],
+    });
+    expect(body.assert).toEqual([{ type: "similar", value: "Paris", threshold: 0.8, weight: 2, metric: "m" }]);
+    expect(body).not.toHaveProperty("id");
+    expect(body).not.toHaveProperty("position");
+    expect(body.threshold).toBe(0.5);
+    expect(body.metadata).toEqual({ tag: "geo" });
+  });
+});
+
+describe("saveCase and deleteCase", () => {
+  it("POSTs a new case to the test set", async () => {
+    const fetch = stubFetch();
+    await saveCase("ts-1", null, { description: "Peru", vars: { country: "Peru" }, assert: [] });
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe("/v1/test-sets/ts-1/cases");
+    expect(init?.method).toBe("POST");
+    expect(JSON.parse(String(init?.body))).toEqual({
+      description: "Peru", vars: { country: "Peru" }, assert: [], threshold: null, metadata: {},
+    });
+  });
+
+  it("PUTs an edit to the case, without its id or position in the body", async () => {
+    const fetch = stubFetch();
+    await saveCase("ts-1", existing, { ...existing, description: "" });
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe("/v1/test-sets/ts-1/cases/case-1");
+    expect(init?.method).toBe("PUT");
+    const sent = JSON.parse(String(init?.body));
+    expect(sent.description).toBeNull();
+    expect(sent).not.toHaveProperty("id");
+  });
+
+  it("DELETEs a case", async () => {
+    const fetch = stubFetch();
+    await deleteCase("ts-1", existing);
+    expect(fetch.mock.calls[0][0]).toBe("/v1/test-sets/ts-1/cases/case-1");
+    expect(fetch.mock.calls[0][1]?.method).toBe("DELETE");
+  });
+});
