@@ -100,6 +100,10 @@ def test_a_new_user_imports_prompts_runs_filters_opens_and_compares(
     create_test_set(page, base, csv_file, shot)
     write_prompt(page, base, shot)
     first = launch_run(page, base, use_cache=True, shot=shot)
+    # Claude misses two capitals: two failed assertions, no call in error.
+    expect(page.get_by_test_id("progress-passed")).to_have_text("4")
+    expect(page.get_by_test_id("progress-failed")).to_have_text("2")
+    expect(page.get_by_test_id("progress-errors")).to_have_text("0")
 
     summary = page.get_by_role("table", name="Summary per prompt and model")
     expect(summary.get_by_role("row", name=re.compile("gpt-4o-mini"))).to_contain_text("100.0%")

@@ -86,7 +86,10 @@ describe("duration", () => {
   });
 
   it("counts seconds, then minutes and seconds, then hours and minutes", () => {
-    expect(duration(0)).toBe("0 s");
+    expect(duration(0)).toBe("0.0 s");
+    expect(duration(0.44)).toBe("0.4 s");
+    expect(duration(9.94)).toBe("9.9 s");
+    expect(duration(9.96)).toBe("10 s");
     expect(duration(59.4)).toBe("59 s");
     expect(duration(60)).toBe("1 min 0 s");
     expect(duration(125)).toBe("2 min 5 s");

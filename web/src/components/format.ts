@@ -31,6 +31,7 @@ export function show(value: unknown): string {
 
 export function duration(seconds: number): string {
   if (!isFinite(seconds) || seconds < 0) return "—";
+  if (seconds < 9.95) return `${seconds.toFixed(1)} s`; // a short run: "0.4 s", not "0 s"
   const whole = Math.round(seconds); // round first, so 119.6 s is "2 min 0 s", not "1 min 60 s"
   if (whole < 60) return `${whole} s`;
   const m = Math.floor(whole / 60);

@@ -5,7 +5,7 @@ import { ErrorBox } from "../components/States";
 import { duration, int, usd } from "../components/format";
 import { FINISHED } from "../pages/RunsPage";
 
-/** Done, failed, rate, ETA and cost so far, from the run's counts in Postgres; cancel. */
+/** Done, passed, failed, errors, rate, ETA and cost so far, from the run's counts in Postgres; cancel. */
 export function ProgressPanel({ run }: { run: Run }) {
   const queries = useQueryClient();
   const cancel = useMutation({
@@ -22,6 +22,8 @@ export function ProgressPanel({ run }: { run: Run }) {
   const rate = started ? (p.done + p.failed) / seconds : 0;
   const eta = rate > 0 ? (p.total - finished) / rate : NaN;
   const live = !FINISHED.has(run.status);
+  // The API's `failed` counts cells whose call failed; failed assertions come from the summary.
+  const failedAssertions = run.summary ? run.summary.reduce((n, r) => n + r.failed, 0) : null;
   return (
     <section className="panel progress" aria-labelledby="progress-title">
       <h2 id="progress-title" className="sr-only">Progress</h2>
@@ -31,8 +33,9 @@ export function ProgressPanel({ run }: { run: Run }) {
       </div>
       <dl className="stats" aria-live="polite">
         <div><dt>Done</dt><dd data-testid="progress-done">{int(p.done)} / {int(p.total)}</dd></div>
-        <div><dt>Passed</dt><dd>{int(p.passed)}</dd></div>
-        <div><dt>Failed</dt><dd>{int(p.failed)}</dd></div>
+        <div><dt>Passed</dt><dd data-testid="progress-passed">{int(p.passed)}</dd></div>
+        <div title="Answers that failed an assertion"><dt>Failed</dt><dd data-testid="progress-failed">{failedAssertions === null ? "—" : int(failedAssertions)}</dd></div>
+        <div title="Calls that ended in an error, after retries"><dt>Errors</dt><dd data-testid="progress-errors">{int(p.failed)}</dd></div>
         {p.cancelled > 0 && <div><dt>Cancelled</dt><dd>{int(p.cancelled)}</dd></div>}
         <div><dt>Rate</dt><dd>{rate ? `${rate.toFixed(1)} / s` : "—"}</dd></div>
         <div><dt>{live ? "ETA" : "Took"}</dt><dd>{live ? duration(eta) : duration(seconds)}</dd></div>
