@@ -68,9 +68,24 @@ def launch_run(
 ) -> str:
     page.goto(f"{base}/runs/new")
     page.get_by_label("capital v1").check()
-    for model in ("openai/gpt-4o-mini", "anthropic/claude-3.5-haiku"):
-        page.get_by_label("Add a model by id").fill(model)
-        page.get_by_role("button", name="Add model").click()
+    status = page.get_by_test_id("catalog-status")
+    if shot:  # the first launch: nothing cached yet
+        expect(status).to_contain_text("No OpenRouter models cached yet")
+        page.get_by_role("button", name="Refresh from OpenRouter").click()
+        expect(page.get_by_role("status").filter(has_text="models cached")).to_have_text(
+            "3 models cached"
+        )
+    expect(status).to_contain_text("OpenRouter catalog from")
+    # One model picked from the searched catalog, one typed by id: both carry their prices.
+    page.get_by_label("Search models").fill("gpt-4o")
+    page.get_by_label("openrouter:openai/gpt-4o-mini").check()
+    page.get_by_label("Search models").fill("")
+    page.get_by_label("Add a model by id").fill("anthropic/claude-3.5-haiku")
+    page.get_by_role("button", name="Add model").click()
+    expect(
+        page.get_by_role("button", name="Remove openrouter:anthropic/claude-3.5-haiku")
+    ).to_be_visible()
+    expect(page.get_by_test_id("cost-estimate")).to_have_text(re.compile(r"^\$\d"))
     if not use_cache:
         page.get_by_label("Reuse cached answers").uncheck()
     expect(page.get_by_test_id("call-count")).to_have_text("6")

@@ -122,6 +122,7 @@ export interface Model {
   context_length: number | null;
   prompt_price: number | null;
   completion_price: number | null;
+  refreshed_at?: string | null;
 }
 
 export interface Progress {

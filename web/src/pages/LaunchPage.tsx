@@ -101,7 +101,7 @@ export function LaunchPage() {
       </div>
       <div className="launch-bar" aria-live="polite">
         <span><strong data-testid="call-count">{int(calls)}</strong> calls</span>
-        <span>estimated cost <strong>{cost === null ? "unknown (no prices)" : usd(cost)}</strong></span>
+        <span>estimated cost <strong data-testid="cost-estimate">{cost === null ? "unknown (no prices)" : usd(cost)}</strong></span>
         <button type="submit" className="primary" disabled={!ready || launch.isPending}>{launch.isPending ? "Starting…" : "Start run"}</button>
       </div>
       {launch.error && <ErrorBox error={launch.error} title="The run was not started" />}

@@ -1,8 +1,9 @@
 import { useState } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { Model, Page } from "../api/types";
 import { ErrorBox } from "../components/States";
+import { when } from "../components/format";
 
 function perMillion(price: number | null): string {
   return price === null ? "—" : `$${(price * 1_000_000).toFixed(2)}`;
@@ -16,20 +17,38 @@ export function ModelPicker({ selected, onChange }: { selected: Model[]; onChang
     queryKey: ["models", q],
     queryFn: () => api<Page<Model>>("/models", { query: { q: q || undefined, limit: 100 } }),
   });
+  const refresh = useMutation({ mutationFn: () => api<{ models: number }>("/models/refresh", { method: "POST" }) });
   const ids = new Set(selected.map((m) => m.id));
   const toggle = (m: Model) => onChange(ids.has(m.id) ? selected.filter((x) => x.id !== m.id) : [...selected, m]);
-  function addCustom() {
-    const id = custom.trim().includes(":") ? custom.trim() : `openrouter:${custom.trim()}`;
-    if (custom.trim() && !ids.has(id)) {
-      onChange([...selected, { id, source: "openrouter", name: null, context_length: null, prompt_price: null, completion_price: null }]);
-    }
+  const cached = models.data?.items.filter((m) => m.source === "openrouter") ?? [];
+  const refreshedAt = cached.map((m) => m.refreshed_at).find(Boolean);
+  async function addCustom() {
+    const typed = custom.trim();
+    const id = typed.includes(":") ? typed : `openrouter:${typed}`;
     setCustom("");
+    if (!typed || ids.has(id)) return;
+    // A model the catalog knows comes with its prices, so the estimate can count it.
+    const known = await api<Page<Model>>("/models", { query: { q: id.replace(/^openrouter:/, ""), limit: 20 } })
+      .then((page) => page.items.find((m) => m.id === id), () => undefined);
+    onChange([...selected, known ?? { id, source: "openrouter", name: null, context_length: null, prompt_price: null, completion_price: null }]);
   }
   return (
     <fieldset>
       <legend>Models</legend>
       <label>Search models<input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="gpt, claude, local…" /></label>
       {models.error && <ErrorBox error={models.error} />}
+      <div className="inline-form catalog-status">
+        <span className="muted small" data-testid="catalog-status">
+          {models.isPending ? "Loading the catalog…" : cached.length === 0 && !q
+            ? "No OpenRouter models cached yet: refresh the catalog to pick them with their prices."
+            : refreshedAt ? `OpenRouter catalog from ${when(refreshedAt)}` : ""}
+        </span>
+        <button type="button" disabled={refresh.isPending} onClick={() => refresh.mutate()}>
+          {refresh.isPending ? "Refreshing…" : "Refresh from OpenRouter"}
+        </button>
+        {refresh.data && <span className="small" role="status">{refresh.data.models.toLocaleString()} models cached</span>}
+      </div>
+      {refresh.error && <ErrorBox error={refresh.error} title="Could not refresh the catalog" />}
       <div className="table-scroll short">
         <table className="data">
           <thead><tr><th scope="col"><span className="sr-only">Use</span></th><th scope="col">Model</th><th scope="col">Context</th><th scope="col">Input / 1M</th><th scope="col">Output / 1M</th></tr></thead>
@@ -48,8 +67,8 @@ export function ModelPicker({ selected, onChange }: { selected: Model[]; onChang
       </div>
       <div className="inline-form">
         <label>Add a model by id<input value={custom} placeholder="openai/gpt-4o-mini" onChange={(e) => setCustom(e.target.value)}
-          onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); addCustom(); } }} /></label>
-        <button type="button" onClick={addCustom}>Add model</button>
+          onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); void addCustom(); } }} /></label>
+        <button type="button" onClick={() => void addCustom()}>Add model</button>
       </div>
       <p aria-live="polite">
         Selected: {selected.length === 0 ? <span className="muted">none</span> : selected.map((m) => (
