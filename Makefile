@@ -30,6 +30,7 @@ demo: setup
 
 test: setup sam-tools
 	$(BIN)/ruff check src tests $(wildcard services bench)
+	$(BIN)/ruff format --check src tests $(wildcard services bench)
 	$(BIN)/mypy
 	cd web && npm test
 	$(BIN)/pytest -q
@@ -40,6 +41,7 @@ sam-tools:
 
 lint: setup
 	$(BIN)/ruff check src tests $(wildcard services bench)
+	$(BIN)/ruff format --check src tests $(wildcard services bench)
 	$(BIN)/mypy
 
 bench: setup

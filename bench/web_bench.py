@@ -1,11 +1,14 @@
 """The dashboard on a finished 100,000-cell run, measured in Chromium.
 
-Seeds the run straight into Postgres with COPY (10,000 cases × 2 prompts × 5 models), starts
-`assay up` on that database, opens the run page in headless Chromium and reports: time until the
-summary and the first screen of the grid show, frame times and long tasks while scrolling the grid
-to its last row, time until the last row's cells show, and the page's JS heap.
+Seeds the run straight into Postgres with COPY (10,000 cases × 2 prompts × 5 models) as a
+running run whose cells have all ended, then finishes it as the local engine does
+(`PostgresRunStore.set_status`), which keeps its summary on the run; starts `assay up` on that
+database, opens the run page in headless Chromium and reports: time until the summary and the first
+screen of the grid show, frame times and long tasks while scrolling the grid to its last row, time
+until the last row's cells show, and the page's JS heap. `--unkept` seeds the run completed with no
+summary kept, so the first view computes it (a run whose summary could not be kept at finish).
 
-    .venv/bin/python bench/web_bench.py [--keep]
+    .venv/bin/python bench/web_bench.py [--keep] [--unkept]
 
 Needs the built dashboard (`make web`), PostgreSQL (`ASSAY_TEST_DATABASE_URL`, else
 postgresql://postgres@127.0.0.1:5432) and Debian's /usr/bin/chromium.
@@ -14,6 +17,7 @@ postgresql://postgres@127.0.0.1:5432) and Debian's /usr/bin/chromium.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import random
@@ -32,7 +36,9 @@ from playwright.sync_api import Page, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from assay.adapters.postgres.database import async_pool  # noqa: E402
 from assay.adapters.postgres.migrations import migrate  # noqa: E402
+from assay.adapters.postgres.runs import PostgresRunStore  # noqa: E402
 from browser.conftest import CHROMIUM, CHROMIUM_FLAGS, VIEWPORT  # noqa: E402
 from browser.servers import AssayUp  # noqa: E402
 
@@ -68,8 +74,8 @@ async ([steps, pause]) => {
 """
 
 
-def seed(url: str, workspace: str) -> str:
-    """A completed run of 100,000 cells with results; returns its id."""
+def seed(url: str, workspace: str, status: str) -> str:
+    """A run of 100,000 cells with results, all ended, in `status`; returns its id."""
     rng = random.Random(7)
     ts, version, run = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     case_ids = [uuid.uuid4() for _ in range(CASES)]
@@ -97,9 +103,10 @@ def seed(url: str, workspace: str) -> str:
         total = CASES * PROMPTS * MODELS
         conn.execute(
             "insert into runs (id, workspace_id, name, status, test_set_version_id, spec,"
-            " total_cells, started_at, finished_at) values (%s, %s, '100k cells', 'completed',"
-            " %s, '{}', %s, now() - interval '10 minutes', now())",
-            (run, workspace, version, total))  # fmt: skip
+            " total_cells, started_at, finished_at) values (%s, %s, '100k cells', %s,"
+            " %s, '{}', %s, now() - interval '10 minutes',"
+            " case when %s = 'completed' then now() end)",
+            (run, workspace, status, version, total, status))  # fmt: skip
         for p in range(PROMPTS):
             conn.execute(
                 "insert into run_prompts (run_id, position, workspace_id, label, body) "
@@ -151,9 +158,36 @@ def seed(url: str, workspace: str) -> str:
                         json.dumps(grading),
                     )
                 )
+    return str(run)
+
+
+def finish(url: str, run: str) -> float:
+    """Mark the run completed as the local engine does, keeping its summary; the seconds it took.
+
+    Before the database is vacuumed, as a run that just ended meets it.
+    """
+
+    async def complete() -> None:
+        pool = async_pool(url, min_size=1, max_size=1)
+        await pool.open(wait=True)
+        try:
+            await PostgresRunStore(pool).set_status(uuid.UUID(run), "completed")
+        finally:
+            await pool.close()
+
+    started = time.perf_counter()
+    asyncio.run(complete())
+    spent = time.perf_counter() - started
+    with psycopg.connect(url) as conn:
+        kept = conn.execute("select summary is not null from runs where id = %s", (run,)).fetchone()
+    if not (kept and kept[0]):
+        raise SystemExit("finishing the run kept no summary (see the warning above)")
+    return spent
+
+
+def vacuum(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("vacuum analyze")
-    return str(run)
 
 
 def measure(page: Page, base: str, run: str) -> dict[str, Any]:
@@ -195,6 +229,11 @@ def measure(page: Page, base: str, run: str) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--unkept",
+        action="store_true",
+        help="no summary kept at finish: the first view computes it",
+    )
     args = parser.parse_args()
     url = SERVER.rsplit("/", 1)[0] + "/" + DBNAME
     with psycopg.connect(SERVER, autocommit=True) as admin:
@@ -211,8 +250,13 @@ def main() -> None:
         with urllib.request.urlopen(f"{server.url}/v1/me", timeout=10) as answer:
             workspace = json.loads(answer.read())["workspace_id"]
         started = time.perf_counter()
-        run = seed(url, workspace)
+        run = seed(url, workspace, "completed" if args.unkept else "running")
         print(f"seeded {CASES * PROMPTS * MODELS:,} cells in {time.perf_counter() - started:.1f} s")
+        if args.unkept:
+            print("run seeded completed: no summary kept, the first view computes it")
+        else:
+            print(f"run finished, its summary kept, in {finish(url, run) * 1000:.0f} ms")
+        vacuum(url)
         with sync_playwright() as pw:
             context = pw.chromium.launch_persistent_context(
                 str(home / "profile"), executable_path=CHROMIUM, headless=True,

@@ -1,4 +1,4 @@
-"""A run's aggregates per prompt × model: computed while it runs, stored once it has finished."""
+"""A run's aggregates per prompt × model: computed while it runs, stored as it finishes."""
 
 from __future__ import annotations
 
@@ -43,6 +43,13 @@ def stored(database_url: str, run_id: str) -> tuple[dict[str, Any], list[dict[st
     return None if row[0] is None else (row[0]["progress"], row[0]["rows"])
 
 
+def stamp(database_url: str, run_id: str) -> Any:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        row = conn.execute("select summary_at from runs where id = %s", (run_id,)).fetchone()
+    assert row is not None
+    return row[0]
+
+
 async def test_finished_run_summary_matches_the_full_query_and_is_stored(
     api_client: ApiClient, database_url: str
 ) -> None:
@@ -51,7 +58,11 @@ async def test_finished_run_summary_matches_the_full_query_and_is_stored(
     assert [(s["cells"], s["pending"], s["passed"]) for s in queued] == [(10, 10, 0)] * 4
     assert stored(database_url, run["id"]) is None  # not finished: nothing kept
     await execute(database_url, run["id"])
+    at_finish = stored(database_url, run["id"])  # kept by the engine as the run finished
+    assert at_finish is not None and at_finish[0]["counts"] == {"done": 40}
+    kept_at = stamp(database_url, run["id"])
     summary = api_client.get(f"/v1/runs/{run['id']}").json()["summary"]
+    assert stamp(database_url, run["id"]) == kept_at  # the first read used it, computed nothing
     reference = PostgresRunReports(lambda: psycopg.connect(database_url)).summary(
         uuid.UUID(run["id"])
     )
@@ -61,7 +72,7 @@ async def test_finished_run_summary_matches_the_full_query_and_is_stored(
         ("local:echo", 6, 4), ("local:upper", 0, 10), ("local:echo", 6, 4), ("local:upper", 0, 10)
     ]  # fmt: skip
     kept = stored(database_url, run["id"])
-    assert kept is not None and kept[0]["counts"] == {"done": 40} and len(kept[1]) == 4
+    assert kept == at_finish and len(kept[1]) == 4
     again = api_client.get(f"/v1/runs/{run['id']}").json()
     assert again["summary"] == summary and again["progress"]["done"] == 40
     with psycopg.connect(database_url, autocommit=True) as conn:  # what a read now uses

@@ -113,6 +113,9 @@ async def check_progress(
 ) -> StepReport:
     """The run's status and counts, read from Postgres; stalled chunks of an active run are
     enqueued again when `redispatch` is given."""
+    progress = await store.progress(run_id)
+    # Read after the counts: a cancel committed between the two reads then shows as cancelled,
+    # never as a still-running run whose cells have all ended (which would be finalized).
     status = await store.status(run_id)
     resent: list[int] = []
     if redispatch is not None and status in ACTIVE:
@@ -126,13 +129,14 @@ async def check_progress(
                 "stalled chunks enqueued again",
                 extra={"run_id": str(run_id), "chunks": resent},
             )
-    return StepReport(run_id, status, await store.progress(run_id), redispatched=len(resent))
+    return StepReport(run_id, status, progress, redispatched=len(resent))
 
 
 async def finalize_run(
     *, store: RunStore, transitions: RunTransitions, run_id: uuid.UUID
 ) -> StepReport:
-    """Mark a run whose cells have all ended completed; cancelled or failed runs keep theirs."""
+    """Mark a run whose cells have all ended completed, its summary kept on it from then on;
+    cancelled or failed runs keep their status."""
     status = await transitions.complete(run_id)
     return StepReport(run_id, status, await store.progress(run_id))
 

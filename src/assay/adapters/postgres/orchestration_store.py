@@ -1,5 +1,5 @@
-"""What the AWS workflow stores beyond the run engine: conditional status moves, failing dead
-chunks, and when each chunk was last put on the queue."""
+"""What the AWS workflow stores beyond the run engine: conditional status moves (a run that
+finishes keeps its report), failing dead chunks, and when each chunk was last put on the queue."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from datetime import timedelta
 from psycopg_pool import AsyncConnectionPool
 
 from assay.domain.errors import NotFound
+
+from .runs_repo import keep_finished_summary
 
 _ACTIVE = ("queued", "running")
 
@@ -80,7 +82,8 @@ class PostgresRunTransitions:
         return await self._status(run_id)
 
     async def complete(self, run_id: uuid.UUID) -> str:
-        """Mark an active run completed when no cell is left open; returns the status after."""
+        """Mark an active run completed when no cell is left open, keeping its report (see
+        `keep_finished_summary`); returns the status after."""
         async with self._pool.connection() as conn:
             await conn.execute(
                 "update runs set status = 'completed', finished_at = now() "
@@ -88,16 +91,19 @@ class PostgresRunTransitions:
                 "where run_id = %s and state in ('pending', 'leased'))",
                 (run_id, list(_ACTIVE), run_id),
             )
+        await keep_finished_summary(self._pool, run_id)
         return await self._status(run_id)
 
     async def fail(self, run_id: uuid.UUID, error: str) -> str:
-        """Mark an active run failed with a reason; a finished or cancelled run keeps its status."""
+        """Mark an active run failed with a reason, keeping its report; a finished or cancelled
+        run keeps its status."""
         async with self._pool.connection() as conn:
             await conn.execute(
                 "update runs set status = 'failed', error = %s, finished_at = now() "
                 "where id = %s and status = any(%s)",
                 (error, run_id, list(_ACTIVE)),
             )
+        await keep_finished_summary(self._pool, run_id)
         return await self._status(run_id)
 
     async def fail_chunk(self, run_id: uuid.UUID, chunk: int, reason: str) -> tuple[int, int]:

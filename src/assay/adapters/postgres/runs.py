@@ -15,8 +15,10 @@ from assay.domain.errors import NotFound
 from assay.domain.models import Completion, EvalSuite, PromptTemplate, ProviderSpec, TestCase
 from assay.domain.planning import PlannedCell
 from assay.domain.run_state import CellOutcome, ClaimedCell, Progress, RunPlan
+from assay.usecases.results import FINISHED
 
 from . import suites
+from .runs_repo import keep_finished_summary
 
 _CLAIM = """
 with claimed as (
@@ -149,7 +151,8 @@ class PostgresRunStore:
         )
 
     async def set_status(self, run_id: uuid.UUID, status: str, error: str | None = None) -> None:
-        """Move a run to `status`, stamping start and finish times."""
+        """Move a run to `status`, stamping start and finish times; a finished run keeps its
+        report (see `keep_finished_summary`)."""
         async with self._pool.connection() as conn:
             await conn.execute(
                 "update runs set status = %(s)s, error = %(e)s, "
@@ -158,6 +161,8 @@ class PostgresRunStore:
                 "then now() else null end where id = %(r)s",
                 {"s": status, "e": error, "r": run_id},
             )
+        if status in FINISHED:
+            await keep_finished_summary(self._pool, run_id)
 
     async def open_chunks(self, run_id: uuid.UUID, provider_position: int) -> list[int]:
         """Chunks of one model that still hold pending or lease-expired cells."""
@@ -285,7 +290,12 @@ class PostgresRunStore:
                     )
 
     async def cancel(self, run_id: uuid.UUID) -> None:
-        """Cancel a run: no new calls; cells not yet done become cancelled."""
+        """Cancel a run: no new calls; cells not yet done become cancelled.
+
+        Keeps no report: callers stop the run's executor right after this and must not wait
+        on the aggregation. A cancel through the API has kept one already (`RunsRepo.cancel`);
+        otherwise the first read computes it.
+        """
         async with self._pool.connection() as conn, conn.transaction():
             await conn.execute(
                 "update cells set state = 'cancelled', lease_owner = null, lease_until = null, "
@@ -362,9 +372,10 @@ async def _insert_results(
         "create temp table if not exists results_staging "
         "(like public.results including defaults) on commit delete rows"
     )
-    async with conn.cursor() as cur, cur.copy(
-        f"copy results_staging ({_RESULT_COLUMNS}) from stdin"
-    ) as copy:
+    async with (
+        conn.cursor() as cur,
+        cur.copy(f"copy results_staging ({_RESULT_COLUMNS}) from stdin") as copy,
+    ):
         for o in outcomes:
             c, g = o.completion, o.grading
             await copy.write_row((

@@ -1,7 +1,9 @@
-"""Runs created, listed, read and cancelled on the request's connection (RLS applies)."""
+"""Runs created, listed, read and cancelled on the request's connection (RLS applies); and the
+report a run keeps once it has finished, stored by whatever finished it."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -9,10 +11,14 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
 
 from assay.domain.errors import NotFound
 from assay.domain.models import PromptTemplate, ProviderSpec
 from assay.domain.planning import PlannedCell
+from assay.usecases.results import FINISHED, report_of
+
+log = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 _RUN = (
@@ -34,6 +40,29 @@ select prompt_position, provider_position, count(*) as results,
 from results where workspace_id = %s and run_id = %s
 group by prompt_position, provider_position
 """
+_CELLS_BY_PAIR = (
+    "select prompt_position, provider_position, state, count(*) from cells "
+    "where workspace_id = %s and run_id = %s group by 1, 2, 3"
+)
+_PROMPTS = (
+    "select position, label, prompt_version_id from run_prompts "
+    "where workspace_id = %s and run_id = %s order by position"
+)
+_PROVIDERS = (
+    "select position, label, provider from run_providers "
+    "where workspace_id = %s and run_id = %s order by position"
+)
+# (status, whether a report is kept, workspace) of a run, in one workspace or any.
+_KEEPING = (
+    "select status, summary is not null, workspace_id from runs "
+    "where id = %s and workspace_id = coalesce(%s::uuid, workspace_id)"
+)
+# Only while the run still has the status the report was computed for: a run resumed since
+# then must not get a report of its earlier state.
+_STORE_SUMMARY = (
+    "update runs set summary = %s, summary_at = now() "
+    "where workspace_id = %s and id = %s and status = %s"
+)
 
 
 class RunsRepo:
@@ -143,36 +172,21 @@ class RunsRepo:
 
     def prompts(self, run_id: uuid.UUID) -> list[Row]:
         """(position, label, prompt_version_id) of the run's prompts."""
-        return self._rows(
-            "select position, label, prompt_version_id from run_prompts "
-            "where workspace_id = %s and run_id = %s order by position",
-            (self._ws, run_id),
-        )
+        return self._rows(_PROMPTS, (self._ws, run_id))
 
     def providers(self, run_id: uuid.UUID) -> list[Row]:
         """(position, label, provider) of the run's models."""
-        return self._rows(
-            "select position, label, provider from run_providers "
-            "where workspace_id = %s and run_id = %s order by position",
-            (self._ws, run_id),
-        )
+        return self._rows(_PROVIDERS, (self._ws, run_id))
 
     def results_by_pair(self, run_id: uuid.UUID) -> list[Row]:
         """Result aggregates per (prompt_position, provider_position), latency p50 and p95."""
-        rows = self._rows(_RESULTS_BY_PAIR, (self._ws, run_id))
-        for row in rows:
-            row["p50"], row["p95"] = row.pop("latency") or (None, None)
-        return rows
+        return _with_percentiles(self._rows(_RESULTS_BY_PAIR, (self._ws, run_id)))
 
     def cells_by_pair(self, run_id: uuid.UUID) -> list[tuple[int, int, str, int]]:
         """(prompt_position, provider_position, state, cells) of the run."""
         return [
             (p, m, state, n)
-            for p, m, state, n in self._conn.execute(
-                "select prompt_position, provider_position, state, count(*) from cells "
-                "where workspace_id = %s and run_id = %s group by 1, 2, 3",
-                (self._ws, run_id),
-            ).fetchall()
+            for p, m, state, n in self._conn.execute(_CELLS_BY_PAIR, (self._ws, run_id)).fetchall()
         ]
 
     def stored_summary(self, run_id: uuid.UUID) -> tuple[Row, list[Row]] | None:
@@ -188,14 +202,38 @@ class RunsRepo:
         self, run_id: uuid.UUID, status: str, progress: Row, rows: Sequence[Row]
     ) -> None:
         """Keep a run's progress and summary, unless its status changed since they were read."""
-        self._conn.execute(
-            "update runs set summary = %s, summary_at = now() "
-            "where workspace_id = %s and id = %s and status = %s",
-            (Jsonb({"progress": progress, "rows": list(rows)}), self._ws, run_id, status),
-        )
+        self._conn.execute(_STORE_SUMMARY, (_summary(progress, rows), self._ws, run_id, status))
+
+    def keep_summary(self, run_id: uuid.UUID) -> bool:
+        """Keep a finished run's report as its first read would; whether one was kept.
+
+        In a savepoint: a failure is logged and leaves the caller's transaction usable, and the
+        first read computes the report instead.
+        """
+        try:
+            with self._conn.transaction():
+                row = self._conn.execute(_KEEPING, (run_id, self._ws)).fetchone()
+                if row is None or row[0] not in FINISHED or row[1]:
+                    return False
+                status = str(row[0])
+                progress, rows = report_of(
+                    self.results_by_pair(run_id),
+                    self.cells_by_pair(run_id),
+                    self.prompts(run_id),
+                    self.providers(run_id),
+                )
+                self.store_summary(run_id, status, progress, rows)
+                return True
+        except Exception:
+            log.warning(
+                "run summary not kept at finish; the first read computes it",
+                extra={"run_id": str(run_id)},
+                exc_info=True,
+            )
+            return False
 
     def cancel(self, run_id: uuid.UUID) -> None:
-        """Cells not yet finished become cancelled; the run too."""
+        """Cells not yet finished become cancelled; the run too, keeping its report."""
         self._conn.execute(
             "update cells set state = 'cancelled', lease_owner = null, lease_until = null, "
             "updated_at = now() where workspace_id = %s and run_id = %s "
@@ -207,3 +245,50 @@ class RunsRepo:
             "where workspace_id = %s and id = %s and status in ('queued', 'running')",
             (self._ws, run_id),
         )
+        self.keep_summary(run_id)
+
+
+async def keep_finished_summary(pool: AsyncConnectionPool, run_id: uuid.UUID) -> bool:
+    """Keep a just-finished run's report as its first read would; whether one was kept.
+
+    Called once the statement that finished the run has committed: after it, as a status
+    change makes the database forget a kept report; and outside its transaction, so finishing
+    neither holds the run's row lock through the aggregation nor fails with it. A failure is
+    logged and the first read computes the report. A run not finished, or already keeping a
+    report (a retried step), is left alone.
+    """
+    try:
+        async with pool.connection() as conn:
+            cur = conn.cursor(row_factory=dict_row)
+            run = await (await conn.execute(_KEEPING, (run_id, None))).fetchone()
+            if run is None or run[0] not in FINISHED or run[1]:
+                return False
+            key = (run[2], run_id)
+            results = _with_percentiles(await (await cur.execute(_RESULTS_BY_PAIR, key)).fetchall())
+            cells = [
+                (p, m, state, n)
+                for p, m, state, n in await (await conn.execute(_CELLS_BY_PAIR, key)).fetchall()
+            ]
+            prompts = await (await cur.execute(_PROMPTS, key)).fetchall()
+            providers = await (await cur.execute(_PROVIDERS, key)).fetchall()
+            progress, rows = report_of(results, cells, prompts, providers)
+            stored = await conn.execute(_STORE_SUMMARY, (_summary(progress, rows), *key, run[0]))
+            return stored.rowcount == 1
+    except Exception:
+        log.warning(
+            "run summary not kept at finish; the first read computes it",
+            extra={"run_id": str(run_id)},
+            exc_info=True,
+        )
+        return False
+
+
+def _with_percentiles(rows: list[Row]) -> list[Row]:
+    """Result aggregates with the latency array split into p50 and p95."""
+    for row in rows:
+        row["p50"], row["p95"] = row.pop("latency") or (None, None)
+    return rows
+
+
+def _summary(progress: Row, rows: Sequence[Row]) -> Jsonb:
+    return Jsonb({"progress": progress, "rows": list(rows)})
