@@ -89,3 +89,39 @@ async def test_compare_two_runs(world: World) -> None:
         world.bob.get(f"/v1/runs/{head['id']}/compare", query={"base_run_id": base["id"]}).status
         == 404
     )
+
+
+async def test_compare_filtered_by_model_or_prompt_counts_only_those_cells(world: World) -> None:
+    cases = [{"vars": {"word": w}} for w in ("apple", "kiwi", "plum")]
+    test_set, prompt = seed_suite(world.alice, cases)
+    pv = prompt["latest_version"]["id"]
+    models = [{"id": "local:echo"}, {"id": "local:upper"}]
+    # upper answers in capitals, so it fails both "i" and "p": all its cells stay unchanged
+    base = start_run(
+        world.alice, test_set, [pv], models, assertions=[{"type": "contains", "value": "i"}]
+    )
+    await execute(world.database_url, base["id"])
+    head = start_run(
+        world.alice, test_set, [pv], models, assertions=[{"type": "contains", "value": "p"}]
+    )
+    await execute(world.database_url, head["id"])
+    url = f"/v1/runs/{head['id']}/compare"
+    zero = {"improved": 0, "regressed": 0, "unchanged": 0, "new": 0, "removed": 0}
+
+    def compare(**query: Any) -> dict[str, Any]:
+        answer = world.alice.get(url, query={"base_run_id": base["id"], **query})
+        assert answer.status == 200, answer.body
+        return dict(answer.json)
+
+    everything = compare()
+    assert everything["counts"] == zero | {"improved": 2, "regressed": 1, "unchanged": 3}
+    upper = compare(provider="local:upper")
+    assert upper["counts"] == zero | {"unchanged": 3}
+    assert {i["provider"] for i in upper["items"]} == {"local:upper"}
+    echo = compare(provider="local:echo", change="improved")
+    assert echo["counts"] == zero | {"improved": 2, "regressed": 1}
+    assert sorted(i["vars"]["word"] for i in echo["items"]) == ["apple", "plum"]
+    label = head["prompts"][0]["label"]
+    assert compare(prompt=label)["counts"] == everything["counts"]
+    nobody = compare(prompt="no such prompt")
+    assert nobody["counts"] == zero and nobody["items"] == []

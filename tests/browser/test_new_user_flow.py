@@ -156,7 +156,19 @@ def test_a_new_user_imports_prompts_runs_filters_opens_and_compares(
     expect(improved).to_have_count(1)
     expect(improved).to_contain_text("The capital of Japan is Tokyo.")
     expect(improved).to_contain_text("The capital is Paris.")
+    deltas = page.get_by_role("table", name="Pass rate before and after, per prompt and model")
+    claude = deltas.get_by_role("row", name=re.compile("claude"))
+    expect(claude.get_by_role("cell")).to_have_text(
+        ["capital v1", "openrouter:anthropic/claude-3.5-haiku", "33.3%", "66.7%", "+33.3 pts",
+         re.compile(r"^\$"), re.compile(r"^\$")]
+    )  # fmt: skip
+    expect(deltas.get_by_role("row", name=re.compile("gpt-4o-mini"))).to_contain_text("±0 pts")
     shot(page, "compare")
+    page.get_by_label("Model", exact=True).select_option("openrouter:openai/gpt-4o-mini")
+    expect(page).to_have_url(re.compile("model=openrouter"))
+    expect(page.get_by_test_id("count-improved")).to_have_text("0")
+    expect(page.get_by_test_id("count-unchanged")).to_have_text("3")
+    expect(deltas.get_by_role("row")).to_have_count(2)  # header + gpt-4o-mini
 
     # The lists: both runs, the test set with its cases, version and last run, the prompt.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Runs").click()

@@ -62,17 +62,36 @@ def run_report(
 ) -> tuple[Row, list[Row]]:
     """Raw progress and summary rows: computed while the run goes on, kept once it finished.
 
-    The database forgets a kept report when the run's results or status change. A result
-    committed between this read's statements and its store (a call in flight at cancellation)
-    could leave a kept report one result behind; the cost of closing that window is a
-    serializable read of every finished run, which this does not pay.
+    Whatever finishes a run keeps its report then (`keep_finished_summary`); a read computes
+    and keeps it only when that failed or was undone. The database forgets a kept report when
+    the run's results or status change. A result committed between the statements that compute
+    a report and its store (a call in flight at cancellation) could leave a kept report one
+    result behind; the cost of closing that window is a serializable read of every finished
+    run, which this does not pay.
     """
     finished = run["status"] in FINISHED
     if finished:
         stored = runs.stored_summary(run["id"])
         if stored is not None:
             return dict(stored[0]), list(stored[1])
-    results, cells = runs.results_by_pair(run["id"]), runs.cells_by_pair(run["id"])
+    progress, rows = report_of(
+        runs.results_by_pair(run["id"]), runs.cells_by_pair(run["id"]), prompts, providers
+    )
+    if finished:
+        runs.store_summary(run["id"], run["status"], progress, rows)
+    return progress, rows
+
+
+def report_of(
+    results: Sequence[Row],
+    cells: Sequence[tuple[int, int, str, int]],
+    prompts: Sequence[Row],
+    providers: Sequence[Row],
+) -> tuple[Row, list[Row]]:
+    """Raw progress and summary rows from result aggregates and cell counts per pair and state.
+
+    What a read reports and what finishing a run keeps on it, so both come from here.
+    """
     by_state: dict[str, int] = {}
     by_pair: dict[tuple[int, int], int] = {}
     for prompt, provider, state, count in cells:
@@ -83,10 +102,7 @@ def run_report(
         "passed": sum(r["passed"] for r in results),
         "cost": float(sum(r["cost"] for r in results)),
     }
-    rows = summary_rows(results, by_pair, prompts, providers)
-    if finished:
-        runs.store_summary(run["id"], run["status"], progress, rows)
-    return progress, rows
+    return progress, summary_rows(results, by_pair, prompts, providers)
 
 
 def summary_rows(
@@ -203,7 +219,8 @@ def compare_runs(
     after: Sequence[Any] | None,
     limit: int,
 ) -> tuple[dict[str, int], list[Row], list[Any] | None]:
-    """Counts of every change, a page of matched cells, and the key to continue after."""
+    """Counts of every change (within the prompt and model asked for), a page of matched cells,
+    and the key to continue after."""
     runs.get(base)
     runs.get(head)
     counts, rows = results.compare(

@@ -84,8 +84,11 @@ shown as (
   left join test_cases bt on bt.id = bc.test_case_id
 )
 select
-  (select jsonb_object_agg(change, n) from (select change, count(*) as n from j group by change) s)
-    as counts,
+  (select jsonb_object_agg(change, n) from (
+     select change, count(*) as n from j
+     where (%(prompt)s::text is null or prompt_label = %(prompt)s)
+       and (%(provider)s::text is null or provider = %(provider)s)
+     group by change) s) as counts,
   (select jsonb_agg(to_jsonb(shown) order by pos, side, prompt_label, provider, repeat)
    from shown) as items
 """

@@ -99,7 +99,8 @@ def compare_runs(
     limit: Limit = DEFAULT_PAGE,
 ) -> ComparePage:
     """This run against `base_run_id`, cell by cell: improved, regressed, unchanged, new,
-    removed; cells match on case vars, prompt label, model label and repeat."""
+    removed; cells match on case vars, prompt label, model label and repeat. `prompt` and
+    `provider` narrow both the cells and the counts; `change` narrows the cells only."""
     after = decode_cursor(cursor, (int, int, str, str, int))
     counts, rows, nxt = read.compare_runs(
         runs=runs_repo(), results=results_repo(), base=base_run_id, head=run_id,
