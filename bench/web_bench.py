@@ -1,14 +1,16 @@
 """The dashboard on a finished 100,000-cell run, measured in Chromium.
 
-Seeds the run straight into Postgres with COPY (10,000 cases × 2 prompts × 5 models) as a
+Seeds the run straight into Postgres with COPY (10,000 cases × 2 prompts × 5 models; `--wide`:
+200 cases × 2 prompts × 10 models × 100 repeats, 2,000 cells a row, 400,000 in all) as a
 running run whose cells have all ended, then finishes it as the local engine does
 (`PostgresRunStore.set_status`), which keeps its summary on the run; starts `assay up` on that
 database, opens the run page in headless Chromium and reports: time until the summary and the first
 screen of the grid show, frame times and long tasks while scrolling the grid to its last row, time
-until the last row's cells show, and the page's JS heap. `--unkept` seeds the run completed with no
+until the last row's cells show, time until the far corner (last row, last column, reached by
+keyboard) shows, and the page's JS heap. `--unkept` seeds the run completed with no
 summary kept, so the first view computes it (a run whose summary could not be kept at finish).
 
-    .venv/bin/python bench/web_bench.py [--keep] [--unkept]
+    .venv/bin/python bench/web_bench.py [--keep] [--unkept] [--wide]
 
 Needs the built dashboard (`make web`), PostgreSQL (`ASSAY_TEST_DATABASE_URL`, else
 postgresql://postgres@127.0.0.1:5432) and Debian's /usr/bin/chromium.
@@ -20,7 +22,6 @@ import argparse
 import asyncio
 import json
 import os
-import random
 import statistics
 import sys
 import tempfile
@@ -40,13 +41,12 @@ from assay.adapters.postgres.database import async_pool  # noqa: E402
 from assay.adapters.postgres.migrations import migrate  # noqa: E402
 from assay.adapters.postgres.runs import PostgresRunStore  # noqa: E402
 from browser.conftest import CHROMIUM, CHROMIUM_FLAGS, VIEWPORT  # noqa: E402
+from browser.seeding import Shape, seed_run  # noqa: E402
 from browser.servers import AssayUp  # noqa: E402
 
 SERVER = os.environ.get("ASSAY_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DBNAME = "assay_web_bench"
-CASES, PROMPTS, MODELS = 10_000, 2, 5
-MODEL_IDS = ["openai/gpt-4o-mini", "anthropic/claude-3.5-haiku", "google/gemini-flash",
-             "meta/llama-3.1-8b", "mistral/mistral-small"]  # fmt: skip
+SHAPES = {"tall": Shape(cases=10_000, prompts=2, models=5), "wide": Shape(200, 2, 10, 100)}
 
 # Runs in the page before any script: long tasks and frame times are recorded from the start.
 OBSERVE = """
@@ -72,93 +72,6 @@ async ([steps, pause]) => {
   return { frames, long: window.__long.slice(longBefore) };
 }
 """
-
-
-def seed(url: str, workspace: str, status: str) -> str:
-    """A run of 100,000 cells with results, all ended, in `status`; returns its id."""
-    rng = random.Random(7)
-    ts, version, run = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    case_ids = [uuid.uuid4() for _ in range(CASES)]
-    with psycopg.connect(url) as conn, conn.transaction():
-        conn.execute("insert into test_sets (id, workspace_id, name) values (%s, %s, 'bench')",
-                     (ts, workspace))  # fmt: skip
-        with conn.cursor().copy(
-            "copy test_cases (id, workspace_id, test_set_id, content_hash, body) from stdin"
-        ) as copy:
-            for i, cid in enumerate(case_ids):
-                body = {"vars": {"question": f"question number {i}"},
-                        "assert": [{"type": "contains", "value": f"answer {i}"}]}  # fmt: skip
-                copy.write_row((cid, workspace, ts, f"h{i}", json.dumps(body)))
-        conn.execute(
-            "insert into test_set_versions (id, workspace_id, test_set_id, version, content_hash,"
-            " case_count) values (%s, %s, %s, 1, 'v1', %s)",
-            (version, workspace, ts, CASES),
-        )
-        with conn.cursor().copy(
-            "copy test_set_version_cases (test_set_version_id, position, "
-            "test_case_id, workspace_id) from stdin"
-        ) as copy:
-            for i, cid in enumerate(case_ids):
-                copy.write_row((version, i, cid, workspace))
-        total = CASES * PROMPTS * MODELS
-        conn.execute(
-            "insert into runs (id, workspace_id, name, status, test_set_version_id, spec,"
-            " total_cells, started_at, finished_at) values (%s, %s, '100k cells', %s,"
-            " %s, '{}', %s, now() - interval '10 minutes',"
-            " case when %s = 'completed' then now() end)",
-            (run, workspace, status, version, total, status))  # fmt: skip
-        for p in range(PROMPTS):
-            conn.execute(
-                "insert into run_prompts (run_id, position, workspace_id, label, body) "
-                "values (%s, %s, %s, %s, %s)",
-                (run, p, workspace, f"prompt v{p + 1}", '{"text": "{{question}}"}'),
-            )
-        for m, model in enumerate(MODEL_IDS):
-            provider = json.dumps({"id": f"openrouter:{model}", "params": {}})
-            conn.execute(
-                "insert into run_providers (run_id, position, workspace_id, label, "
-                "provider) values (%s, %s, %s, %s, %s)",
-                (run, m, workspace, f"openrouter:{model}", provider),
-            )
-        cells = [(uuid.uuid4(), c, p, m) for c in range(CASES) for p in range(PROMPTS)
-                 for m in range(MODELS)]  # fmt: skip
-        with conn.cursor().copy(
-            "copy cells (id, workspace_id, run_id, chunk, case_position, "
-            "test_case_id, prompt_position, provider_position, repeat, state)"
-            " from stdin"
-        ) as copy:
-            for cid, c, p, m in cells:
-                copy.write_row((cid, workspace, run, m, c, case_ids[c], p, m, 0, "done"))
-        with conn.cursor().copy(
-            "copy results (cell_id, workspace_id, run_id, output, "
-            "finish_reason, prompt_tokens, completion_tokens, total_tokens, "
-            "cost, latency_ms, passed, score, grading) from stdin"
-        ) as copy:
-            for cid, c, _p, m in cells:
-                passed = rng.random() < 0.6 + 0.07 * m
-                reason = "" if passed else f'Expected output to contain "answer {c}"'
-                grading = {"score": float(passed), "passed": passed, "reason": reason, "results": [
-                    {"type": "contains", "passed": passed, "score": float(passed),
-                     "reason": reason, "weight": 1.0}]}  # fmt: skip
-                output = (f"answer {c}: " if passed else "I am not sure, but ") + "lorem ipsum " * 8
-                copy.write_row(
-                    (
-                        cid,
-                        workspace,
-                        run,
-                        output,
-                        "stop",
-                        40,
-                        60,
-                        100,
-                        1e-4 * (m + 1),
-                        rng.lognormvariate(6, 0.5),
-                        passed,
-                        float(passed),
-                        json.dumps(grading),
-                    )
-                )
-    return str(run)
 
 
 def finish(url: str, run: str) -> float:
@@ -190,7 +103,7 @@ def vacuum(url: str) -> None:
         conn.execute("vacuum analyze")
 
 
-def measure(page: Page, base: str, run: str) -> dict[str, Any]:
+def measure(page: Page, base: str, run: str, shape: Shape) -> dict[str, Any]:
     page.add_init_script(OBSERVE)
     start = time.perf_counter()
     page.goto(f"{base}/runs/{run}")
@@ -208,14 +121,21 @@ def measure(page: Page, base: str, run: str) -> dict[str, Any]:
         for k in ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration", "TaskDuration")
     }
     start = time.perf_counter()
-    last_row = page.locator(".results-row", has_text=f"#{CASES}").locator(".cell-body").first
+    last_row = page.locator(".results-row", has_text=f"#{shape.cases}").locator(".cell-body").first
     last_row.wait_for()
     last_s = time.perf_counter() - start
+    columns = shape.cells // shape.cases
+    page.get_by_role("grid", name="Results").focus()
+    start = time.perf_counter()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("End")
+    page.locator(f"#cell-{shape.cases - 1}-{columns - 1} .cell-body").wait_for()
+    corner_s = time.perf_counter() - start
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
     memory = page.evaluate("performance.memory ? performance.memory.usedJSHeapSize : null")
     frames = sorted(scroll["frames"][1:])
     return {
-        "summary_s": summary_s, "grid_s": grid_s, "last_row_s": last_s,
+        "summary_s": summary_s, "grid_s": grid_s, "last_row_s": last_s, "corner_s": corner_s,
         "frame_p50_ms": statistics.median(frames), "frame_p95_ms": frames[int(len(frames) * 0.95)],
         "frame_max_ms": frames[-1], "frames": len(frames),
         "scroll_ms": spent, "long_tasks": len(scroll["long"]),
@@ -234,7 +154,11 @@ def main() -> None:
         action="store_true",
         help="no summary kept at finish: the first view computes it",
     )
+    parser.add_argument(
+        "--wide", action="store_true", help="2,000 cells a row (200 cases) instead of 10"
+    )
     args = parser.parse_args()
+    shape = SHAPES["wide" if args.wide else "tall"]
     url = SERVER.rsplit("/", 1)[0] + "/" + DBNAME
     with psycopg.connect(SERVER, autocommit=True) as admin:
         admin.execute(f"drop database if exists {DBNAME} with (force)")
@@ -250,8 +174,12 @@ def main() -> None:
         with urllib.request.urlopen(f"{server.url}/v1/me", timeout=10) as answer:
             workspace = json.loads(answer.read())["workspace_id"]
         started = time.perf_counter()
-        run = seed(url, workspace, "completed" if args.unkept else "running")
-        print(f"seeded {CASES * PROMPTS * MODELS:,} cells in {time.perf_counter() - started:.1f} s")
+        status = "completed" if args.unkept else "running"
+        run = seed_run(url, workspace, shape, name=f"{shape.cells:,} cells", status=status)
+        print(
+            f"seeded {shape.cells:,} cells ({shape.cases:,} cases × {shape.cells // shape.cases:,})"
+            f" in {time.perf_counter() - started:.1f} s"
+        )
         if args.unkept:
             print("run seeded completed: no summary kept, the first view computes it")
         else:
@@ -264,14 +192,14 @@ def main() -> None:
             )  # fmt: skip
             page = context.pages[0] if context.pages else context.new_page()
             page.goto(f"{server.url}/runs")  # warm the static files, as a returning user has them
-            figures = measure(page, server.url, run)
+            figures = measure(page, server.url, run, shape)
             context.close()
         print(
             f"run page: summary shown after {figures['summary_s'] * 1000:.0f} ms, first screen "
             f"of the grid after {figures['grid_s'] * 1000:.0f} ms"
         )
         print(
-            f"scrolling to row {CASES:,} in 40 jumps: {figures['frames']} frames, p50 "
+            f"scrolling to row {shape.cases:,} in 40 jumps: {figures['frames']} frames, p50 "
             f"{figures['frame_p50_ms']:.1f} ms, p95 {figures['frame_p95_ms']:.1f} ms, max "
             f"{figures['frame_max_ms']:.1f} ms; {figures['long_tasks']} long tasks (max "
             f"{figures['long_task_max_ms']:.0f} ms)"
@@ -283,6 +211,7 @@ def main() -> None:
             f"tasks {spent['TaskDuration']:.0f} ms"
         )
         print(f"last row's cells shown {figures['last_row_s'] * 1000:.0f} ms after the scroll")
+        print(f"far corner (Ctrl+End, End) shown after {figures['corner_s'] * 1000:.0f} ms")
         print(
             f"JS heap: {figures['heap_used_mb']:.1f} MB used of {figures['heap_total_mb']:.1f} MB"
             f" (performance.memory {figures['performance_memory_mb']:.1f} MB); "

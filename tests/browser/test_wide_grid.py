@@ -39,7 +39,7 @@ def test_rows_of_750_cells_draw_only_the_columns_on_screen(
     drawn = page.locator(".results-row").first.get_by_role("gridcell").count()
     assert 0 < drawn < 20, f"{drawn} cells drawn in one row"
 
-    # End: the last column, whose cells come from the second 500-cell block of the row.
+    # End: the last column, whose cells come from the row's eighth block of 100 columns.
     grid.focus()
     page.keyboard.press("End")
     expect(cell(page, 0, 749)).to_contain_text(output_of(0, 0, 2, 249))
@@ -60,8 +60,9 @@ def test_rows_of_750_cells_draw_only_the_columns_on_screen(
     expect(dialog).to_contain_text(output_of(39, 0, 0, 0))
     page.keyboard.press("Escape")
 
-    # Each request is one block of at most 500 cells of one row (one row's 750 cells is two
-    # blocks), never the whole 30,000-cell run, and no block of a finished run is asked twice.
-    assert all("limit=500" in url for url in asked), asked
+    # After the first page (500 cells), each request is one block of 100 columns of one row:
+    # never the whole 30,000-cell run, only blocks on screen, none of a finished run twice.
+    assert "limit=500" in asked[0], asked[0]
+    assert all("limit=100" in url for url in asked[1:]), asked
     assert len(asked) == len(set(asked)), f"{len(asked) - len(set(asked))} requests repeated"
     assert len(asked) <= 2 * SHAPE.cases, f"{len(asked)} results requests"

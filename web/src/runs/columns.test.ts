@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Result } from "../api/types";
 import { columnKey, columnsOf, cursorAtCase, cursorAtCell, groupRows } from "./columns";
-import { blockLayout, MAX_LIMIT } from "./useResultRows";
+import { blockLayout, MAX_LIMIT, WIDE_BLOCK } from "./useResultRows";
 
 function decode(cursor: string | null): unknown {
   if (cursor === null) return null;
@@ -71,29 +71,29 @@ describe("groupRows", () => {
 });
 
 describe("blockLayout", () => {
-  it("packs whole rows into one 500-cell block when a row fits", () => {
+  it("packs whole rows into one 500-cell block when a row is narrow", () => {
     const layout = blockLayout(10);
-    expect(layout).toMatchObject({ chunks: 1, perPage: MAX_LIMIT / 10 });
+    expect(layout).toMatchObject({ chunks: 1, perPage: MAX_LIMIT / 10, limit: MAX_LIMIT });
     expect(layout.blocks(0, 49, 0, 9)).toEqual(["0"]);
     expect(layout.blocks(45, 55, 0, 9)).toEqual(["0", "1"]);
     expect(layout.blockOf(50, 3)).toBe("1");
   });
 
-  it("gives a row of exactly 500 cells one block, and 501 cells two", () => {
-    expect(blockLayout(500)).toMatchObject({ chunks: 1, perPage: 1 });
-    expect(blockLayout(501)).toMatchObject({ chunks: 2, perPage: 1 });
+  it("keeps a row of exactly WIDE_BLOCK cells whole, and cuts one of WIDE_BLOCK + 1 in two", () => {
+    expect(blockLayout(WIDE_BLOCK)).toMatchObject({ chunks: 1, perPage: MAX_LIMIT / WIDE_BLOCK });
+    expect(blockLayout(WIDE_BLOCK + 1)).toMatchObject({ chunks: 2, perPage: 1, limit: WIDE_BLOCK });
   });
 
-  it("cuts wide rows into 500-column blocks and asks only for the columns on screen", () => {
-    const layout = blockLayout(1750); // 4 blocks per row: 500, 500, 500, 250
-    expect(layout.chunks).toBe(4);
-    expect(layout.blocks(2, 3, 495, 505)).toEqual(["2:0", "2:1", "3:0", "3:1"]);
-    expect(layout.blocks(0, 0, 1700, 1749)).toEqual(["0:3"]);
-    expect(layout.blocks(0, 0, 1700, 99999)).toEqual(["0:3"]); // never past the last block
-    expect(layout.blockOf(9, 1000)).toBe("9:2");
+  it("cuts wide rows into WIDE_BLOCK-column blocks and asks only for the columns on screen", () => {
+    const layout = blockLayout(2000); // 20 blocks per row
+    expect(layout.chunks).toBe(2000 / WIDE_BLOCK);
+    expect(layout.blocks(2, 3, WIDE_BLOCK - 2, WIDE_BLOCK + 2)).toEqual(["2:0", "2:1", "3:0", "3:1"]);
+    expect(layout.blocks(0, 0, 1995, 1999)).toEqual([`0:${layout.chunks - 1}`]);
+    expect(layout.blocks(0, 0, 1995, 99999)).toEqual([`0:${layout.chunks - 1}`]); // never past the last block
+    expect(layout.blockOf(9, 3 * WIDE_BLOCK + 7)).toBe("9:3");
   });
 
-  it("treats a run with no columns as one row per block", () => {
+  it("treats a run with no columns as one row per cell of a page", () => {
     expect(blockLayout(0)).toMatchObject({ chunks: 1, perPage: MAX_LIMIT });
   });
 });

@@ -26,33 +26,39 @@ function firstPage(runId: string): Promise<Page<Result>> {
   return api<Page<Result>>(`/runs/${runId}/results`, { query: { limit: MAX_LIMIT } });
 }
 
+/** Columns of one row fetched together when rows are wide: a screenful or two, not 500. */
+export const WIDE_BLOCK = 100;
+
 /**
- * How an unfiltered grid is cut into blocks of at most MAX_LIMIT cells, one request each.
- * Narrow rows: a block is `perPage` whole rows. Rows wider than MAX_LIMIT cells: a block is
- * MAX_LIMIT consecutive columns of one row, so a row of 5,000 cells costs one request per
- * screenful of columns, not ten.
+ * How an unfiltered grid is cut into blocks, one request each.
+ * Rows of up to WIDE_BLOCK cells: a block is `perPage` whole rows, MAX_LIMIT cells or fewer.
+ * Wider rows: a block is WIDE_BLOCK consecutive columns of one row, so a row of 2,000 cells
+ * costs one small request per screenful of columns, not four of 500 cells each.
  */
 export function blockLayout(cellsPerRow: number) {
-  const chunks = Math.max(1, Math.ceil(cellsPerRow / MAX_LIMIT));
-  const perPage = chunks > 1 ? 1 : Math.max(1, Math.floor(MAX_LIMIT / Math.max(1, cellsPerRow)));
+  const wide = cellsPerRow > WIDE_BLOCK;
+  const chunks = wide ? Math.ceil(cellsPerRow / WIDE_BLOCK) : 1;
+  const perPage = wide ? 1 : Math.max(1, Math.floor(MAX_LIMIT / Math.max(1, cellsPerRow)));
   return {
     chunks,
     perPage,
+    /** Cells one request asks for. */
+    limit: wide ? WIDE_BLOCK : MAX_LIMIT,
     /** Block ids covering rows first..last and columns firstCol..lastCol. */
     blocks(first: number, last: number, firstCol: number, lastCol: number): string[] {
       const out: string[] = [];
-      if (chunks === 1) {
+      if (!wide) {
         for (let p = Math.floor(first / perPage); p <= Math.floor(last / perPage); p++) out.push(`${p}`);
         return out;
       }
-      const c0 = Math.max(0, Math.floor(firstCol / MAX_LIMIT));
-      const c1 = Math.min(chunks - 1, Math.floor(lastCol / MAX_LIMIT));
+      const c0 = Math.max(0, Math.floor(firstCol / WIDE_BLOCK));
+      const c1 = Math.min(chunks - 1, Math.floor(lastCol / WIDE_BLOCK));
       for (let r = first; r <= last; r++) for (let c = c0; c <= c1; c++) out.push(`${r}:${c}`);
       return out;
     },
     /** The block holding cell (row, column). */
     blockOf(row: number, column: number): string {
-      return chunks === 1 ? `${Math.floor(row / perPage)}` : `${row}:${Math.floor(column / MAX_LIMIT)}`;
+      return wide ? `${row}:${Math.floor(column / WIDE_BLOCK)}` : `${Math.floor(row / perPage)}`;
     },
   };
 }
@@ -109,7 +115,7 @@ export function useResultRows(run: Run, filters: Filters) {
     bump(); // show the grid busy
     let request: Promise<Page<Result>>;
     let keep: (r: Row) => boolean;
-    if (layout.chunks === 1) {
+    if (!block.includes(":")) {
       const page = Number(block);
       const start = page * layout.perPage, end = start + layout.perPage;
       // Always MAX_LIMIT cells: the first page is then the same request whatever the run's shape,
@@ -118,7 +124,8 @@ export function useResultRows(run: Run, filters: Filters) {
       keep = (r) => r.position >= start && r.position < end;
     } else {
       const [row, chunk] = block.split(":").map(Number);
-      request = row === 0 && chunk === 0 ? firstPage(run.id) : query(cursorAtCell(row, all, chunk * MAX_LIMIT), MAX_LIMIT);
+      // The first block is the prefetched first page (MAX_LIMIT cells from the start): a superset.
+      request = row === 0 && chunk === 0 ? firstPage(run.id) : query(cursorAtCell(row, all, chunk * WIDE_BLOCK), layout.limit);
       keep = (r) => r.position === row;
     }
     request.then(
