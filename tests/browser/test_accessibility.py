@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, Route, ViewportSize, expect
 
+from browser.capitals import CAPITALS, answers
 from browser.servers import AssayUp, SupabaseAuthStub
 from fakes.openrouter import FakeOpenRouter
 
@@ -31,20 +32,6 @@ NARROW: ViewportSize = {"width": 400, "height": 800}
 RUN_TIMEOUT_S = 90.0
 CSV = "country,__expected\nSpain,contains:Madrid\nPeru,contains:Lima\n"
 MODELS = ("openrouter:openai/gpt-4o-mini", "openrouter:anthropic/claude-3.5-haiku")
-CAPITALS = {"France": "Paris", "Japan": "Tokyo", "Italy": "Rome", "Chile": "Santiago"}
-
-
-def answers(claude_knows: set[str]) -> Callable[[dict[str, Any]], str]:
-    """gpt-4o-mini always names the capital; claude only for the countries it `knows`."""
-
-    def answer(body: dict[str, Any]) -> str:
-        question = str(body["messages"][-1]["content"])
-        country = next(c for c in CAPITALS if c in question)
-        if "claude" in str(body["model"]) and country not in claude_knows:
-            return "The capital is Paris."
-        return f"The capital of {country} is {CAPITALS[country]}."
-
-    return answer
 
 
 def call(base: str, path: str, body: dict[str, Any] | None = None) -> Any:

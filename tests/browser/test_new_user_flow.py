@@ -5,29 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from browser.capitals import answers
 from browser.servers import AssayUp
 from fakes.openrouter import FakeOpenRouter
 
-CAPITALS = {"France": "Paris", "Japan": "Tokyo", "Italy": "Rome"}
 CSV = "country,__expected\nFrance,contains:Paris\nJapan,contains:Tokyo\nItaly,contains:Rome\n"
 RUN_TIMEOUT_MS = 90_000
-
-
-def answers(claude_knows: set[str]) -> Callable[[dict[str, Any]], str]:
-    """gpt-4o-mini always names the capital; claude only for the countries it `knows`."""
-
-    def answer(body: dict[str, Any]) -> str:
-        question = str(body["messages"][-1]["content"])
-        country = next(c for c in CAPITALS if c in question)
-        if "claude" in str(body["model"]) and country not in claude_knows:
-            return "The capital is Paris."
-        return f"The capital of {country} is {CAPITALS[country]}."
-
-    return answer
 
 
 def create_test_set(

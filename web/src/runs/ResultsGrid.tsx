@@ -10,6 +10,9 @@ import { columnsOf } from "./columns";
 import { useResultRows, type Filters } from "./useResultRows";
 
 const ROW_HEIGHT = 112;
+
+const headerName = (c: { model: string; prompt: string; repeat: number }, repeats: number) =>
+  `${c.model} · ${c.prompt}${repeats > 1 ? ` · repeat ${c.repeat + 1}` : ""}`;
 const CASE_WIDTH = 220;
 const CELL_WIDTH = 300;
 
@@ -86,8 +89,9 @@ export function ResultsGrid({ run }: { run: Run }) {
           {colItems.map((vc) => {
             const c = columns[vc.index];
             return (
-              <div key={c.key} role="columnheader" aria-colindex={vc.index + 2} data-col={vc.index} style={{ width: CELL_WIDTH }} title={`${c.prompt} · ${c.model}`}>
-                <strong>{c.model}</strong><span className="muted small"> {c.prompt}{run.repeats > 1 ? ` #${c.repeat + 1}` : ""}</span>
+              <div key={c.key} role="columnheader" aria-colindex={vc.index + 2} data-col={vc.index} style={{ width: CELL_WIDTH }} title={headerName(c, run.repeats)} aria-label={headerName(c, run.repeats)}>
+                <strong className="col-model">{c.model.replace(/^openrouter:/, "")}</strong>
+                <span className="muted small col-sub">{c.prompt}{run.repeats > 1 ? ` · repeat ${c.repeat + 1}` : ""}</span>
               </div>
             );
           })}
