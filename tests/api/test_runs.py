@@ -87,6 +87,34 @@ def test_runs_are_listed_newest_first_by_cursor(world: World) -> None:
     rest = world.alice.get("/v1/runs", query={"limit": 2, "cursor": first["next_cursor"]}).json
     assert [r["id"] for r in first["items"] + rest["items"]] == ids[::-1]
     assert rest["next_cursor"] is None
+    # what each run is of, without reading it: its test set and version, its models
+    item = first["items"][0]
+    assert (item["test_set_id"], item["test_set_name"]) == (test_set["id"], test_set["name"])
+    assert item["test_set_version"] == test_set["latest_version"]["version"]
+    assert item["model_labels"] == ["local:echo"]
+    assert item["overview"] is None  # not run yet: nothing kept
+
+
+async def test_a_finished_run_is_listed_with_its_outcome(world: World) -> None:
+    test_set, prompt = seed_suite(world.alice, CASES)
+    models = [{"id": "local:echo"}, {"id": "local:upper"}]
+    run = start_run(world.alice, test_set, [prompt["latest_version"]["id"]], models)
+    await execute(world.database_url, run["id"])
+    listed = world.alice.get("/v1/runs").json["items"][0]
+    # "apple" passes on echo only (upper answers APPLE), "pear" wants "plum", "fig" asks nothing
+    assert listed["model_labels"] == ["local:echo", "local:upper"]
+    assert {k: listed["overview"][k] for k in ("passed", "failed", "errors")} == {
+        "passed": 3,
+        "failed": 3,
+        "errors": 0,
+    }
+    assert listed["overview"]["pass_rate"] == pytest.approx(0.5)
+    read = world.alice.get(f"/v1/runs/{run['id']}").json
+    assert read["overview"] == listed["overview"]
+    assert world.alice.delete(f"/v1/test-sets/{test_set['id']}").status == 204
+    gone = world.alice.get("/v1/runs").json["items"][0]  # the run outlives its test set
+    assert gone["overview"] == listed["overview"]
+    assert [gone[k] for k in ("test_set_version_id", "test_set_id", "test_set_name")] == [None] * 3
 
 
 def test_bad_run_requests_change_nothing(world: World) -> None:

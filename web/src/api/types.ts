@@ -165,6 +165,11 @@ export interface Run {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  test_set_id?: string | null;
+  test_set_name?: string | null;
+  test_set_version?: number | null;
+  model_labels?: string[];
+  overview?: { passed: number; failed: number; errors: number; pass_rate: number | null; cost: number } | null;
   prompts: { position: number; label: string; prompt_version_id: string | null }[];
   models: { position: number; label: string; id: string; params: Record<string, unknown> }[];
   progress: Progress | null;

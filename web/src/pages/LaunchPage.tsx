@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
-import type { Model, Page, Prompt, Run, TestSet, Version } from "../api/types";
+import type { Model, Page, Prompt, PromptVersion, Run, TestSet, Version } from "../api/types";
 import { ErrorBox, Loading } from "../components/States";
 import { int, usd } from "../components/format";
 import { ModelPicker } from "../runs/ModelPicker";
@@ -25,6 +25,33 @@ export function LaunchPage() {
   const [repeats, setRepeats] = useState(1);
   const [concurrency, setConcurrency] = useState(10);
   const [useCache, setUseCache] = useState(true);
+  // "Run again": ?from=<run id> fills the form with that run's choices.
+  const from = params.get("from");
+  const source = useQuery({ queryKey: ["run", from], queryFn: () => api<Run>(`/runs/${from}`), enabled: Boolean(from) });
+  const [labels, setLabels] = useState<Record<string, string>>({});
+  const [filled, setFilled] = useState(false);
+  useEffect(() => {
+    const run = source.data;
+    if (!run || filled) return;
+    setFilled(true);
+    if (run.test_set_id) setSetId(run.test_set_id);
+    if (run.test_set_version_id) setVersionId(run.test_set_version_id);
+    const versions = run.prompts.filter((p) => p.prompt_version_id);
+    setPromptIds(versions.map((p) => p.prompt_version_id!));
+    setLabels(Object.fromEntries(versions.map((p) => [p.prompt_version_id!, p.label])));
+    const picked: Model[] = run.models.map((m) => ({ id: m.id, source: m.id.startsWith("local:") ? "local" : "openrouter",
+      name: m.label === m.id ? null : m.label, context_length: null, prompt_price: null, completion_price: null }));
+    setModels(picked);
+    // Their catalog entries, so the estimate has prices.
+    void Promise.all(picked.map((m) => m.source === "local" ? m : api<Page<Model>>("/models", { query: { q: m.id.replace(/^openrouter:/, ""), limit: 20 } })
+      .then((page) => page.items.find((x) => x.id === m.id) ?? m, () => m))).then(setModels);
+    const params0 = run.models[0]?.params ?? {};
+    if (typeof params0.temperature === "number") setTemperature(String(params0.temperature));
+    if (typeof params0.max_tokens === "number") setMaxTokens(String(params0.max_tokens));
+    setRepeats(run.repeats);
+    setConcurrency(run.concurrency);
+    setName(run.name ? `${run.name} (again)` : "");
+  }, [source.data, filled]);
   const chosenSet = setId || sets.data?.items[0]?.id || "";
   const versions = useQuery({
     queryKey: ["test-set", chosenSet, "versions"],
@@ -34,6 +61,11 @@ export function LaunchPage() {
   const version = versions.data?.items.find((v) => v.id === versionId) ?? versions.data?.items[0];
   const chosenPrompts = (prompts.data?.items ?? []).filter((p) => p.latest_version && promptIds.includes(p.latest_version.id));
   const chars = chosenPrompts.reduce((n, p) => n + JSON.stringify(p.latest_version!.body).length, 0) / Math.max(1, chosenPrompts.length);
+  const togglePrompt = (id: string, label: string, on: boolean) => {
+    setLabels((l) => ({ ...l, [id]: label }));
+    setPromptIds((ids) => (on ? [...ids.filter((x) => x !== id), id] : ids.filter((x) => x !== id)));
+  };
+  const latestIds = new Set((prompts.data?.items ?? []).map((p) => p.latest_version?.id));
   const { calls, cost } = estimate({ cases: version?.case_count ?? 0, prompts: promptIds.length, models, repeats, promptChars: chars + 40, maxTokens: num(maxTokens) });
   const launch = useMutation({
     mutationFn: () => api<Run>("/runs", {
@@ -77,16 +109,19 @@ export function LaunchPage() {
           </div>
           <fieldset>
             <legend>Prompts</legend>
-            {prompts.data.items.filter((p) => p.latest_version).map((p) => {
-              const vid = p.latest_version!.id;
-              return (
-                <label key={p.id} className="check">
-                  <input type="checkbox" checked={promptIds.includes(vid)}
-                    onChange={(e) => setPromptIds(e.target.checked ? [...promptIds, vid] : promptIds.filter((x) => x !== vid))} />
-                  {p.name} <span className="muted">v{p.latest_version!.version}</span>
-                </label>
-              );
-            })}
+            {source.error ? <ErrorBox error={source.error} title="Could not read the run to repeat" /> : null}
+            {prompts.data.items.filter((p) => p.latest_version).map((p) => (
+              <PromptChoice key={p.id} prompt={p} chosen={promptIds} onToggle={togglePrompt} />
+            ))}
+            {promptIds.some((id) => !latestIds.has(id)) && (
+              <p className="small">
+                Earlier versions chosen:{" "}
+                {promptIds.filter((id) => !latestIds.has(id)).map((id) => (
+                  <button type="button" key={id} className="chip" onClick={() => togglePrompt(id, labels[id] ?? id, false)}
+                    aria-label={`Remove ${labels[id] ?? id}`}>{labels[id] ?? id.slice(0, 8)} ✕</button>
+                ))}
+              </p>
+            )}
           </fieldset>
           <fieldset className="inline">
             <legend>Parameters</legend>
@@ -106,5 +141,38 @@ export function LaunchPage() {
       </div>
       {launch.error && <ErrorBox error={launch.error} title="The run was not started" />}
     </form>
+  );
+}
+
+/** A prompt's latest version, and its earlier ones on request: any of them can be run side by side. */
+function PromptChoice({ prompt, chosen, onToggle }: { prompt: Prompt; chosen: string[]; onToggle: (id: string, label: string, on: boolean) => void }) {
+  const latest = prompt.latest_version!;
+  const [open, setOpen] = useState(false);
+  const versions = useQuery({
+    queryKey: ["prompt", prompt.id, "versions"],
+    queryFn: () => api<Page<PromptVersion>>(`/prompts/${prompt.id}/versions`, { query: { limit: 100 } }),
+    enabled: open,
+  });
+  const label = (v: PromptVersion) => `${prompt.name} v${v.version}`;
+  return (
+    <div className="prompt-choice">
+      <label className="check">
+        <input type="checkbox" checked={chosen.includes(latest.id)} onChange={(e) => onToggle(latest.id, label(latest), e.target.checked)} />
+        {prompt.name} <span className="muted">v{latest.version}</span>
+      </label>
+      {latest.version > 1 && (
+        <details onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+          <summary className="small">earlier versions of {prompt.name}</summary>
+          {versions.isPending ? <span className="muted small">Loading…</span> : versions.error ? <ErrorBox error={versions.error} /> : (
+            versions.data.items.filter((v) => v.id !== latest.id).map((v) => (
+              <label key={v.id} className="check">
+                <input type="checkbox" checked={chosen.includes(v.id)} onChange={(e) => onToggle(v.id, label(v), e.target.checked)} />
+                {prompt.name} <span className="muted">v{v.version} · {v.variables.join(", ") || "no variables"}</span>
+              </label>
+            ))
+          )}
+        </details>
+      )}
+    </div>
   );
 }

@@ -3,8 +3,9 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { Page, Run } from "../api/types";
 import { Empty, ErrorBox, Loading } from "../components/States";
-import { int, when } from "../components/format";
+import { int, pct, usd, when } from "../components/format";
 import { StatusBadge } from "../runs/StatusBadge";
+import { modelsText } from "../runs/labels";
 
 export function RunsPage() {
   const runs = useQuery({
@@ -26,19 +27,32 @@ export function RunsPage() {
             <p><Link to="/test-sets">1. Add a test set</Link> · <Link to="/prompts/new">2. Write a prompt</Link> · <Link to="/runs/new">3. Launch a run</Link></p>
           </Empty>
         ) : (
-          <table className="data">
-            <thead><tr><th scope="col">Run</th><th scope="col">Status</th><th scope="col">Cells</th><th scope="col">Created</th></tr></thead>
+          <div className="table-scroll" role="region" aria-label="Runs table" tabIndex={0}>
+          <table className="data" aria-label="Runs, newest first">
+            <thead>
+              <tr>
+                <th scope="col">Run</th><th scope="col">Status</th><th scope="col">Test set</th><th scope="col">Models</th>
+                <th scope="col" className="num">Cells</th><th scope="col" className="num">Pass rate</th>
+                <th scope="col" className="num">Cost</th><th scope="col">Created</th><th scope="col"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
             <tbody>
               {runs.data.items.map((r) => (
                 <tr key={r.id}>
                   <td><Link to={`/runs/${r.id}`}>{r.name ?? r.id.slice(0, 8)}</Link></td>
                   <td><StatusBadge status={r.status} /></td>
+                  <td>{r.test_set_id ? <Link to={`/test-sets/${r.test_set_id}`}>{r.test_set_name} <span className="muted">v{r.test_set_version}</span></Link> : <span className="muted">deleted</span>}</td>
+                  <td title={(r.model_labels ?? []).join("\n")}>{modelsText(r.model_labels ?? [])}</td>
                   <td className="num">{int(r.total_cells)}</td>
+                  <td className="num">{r.overview ? pct(r.overview.pass_rate) : "—"}</td>
+                  <td className="num">{r.overview ? usd(r.overview.cost) : "—"}</td>
                   <td>{when(r.created_at)}</td>
+                  <td><Link to={`/runs/new?from=${r.id}`} aria-label={`Run ${r.name ?? r.id.slice(0, 8)} again`}>Run again</Link></td>
                 </tr>
               ))}
             </tbody>
           </table>
+          </div>
         )}
     </div>
   );

@@ -23,8 +23,19 @@ log = logging.getLogger(__name__)
 Row = dict[str, Any]
 _RUN = (
     "id, name, status, error, test_set_version_id, spec, total_cells, created_at, started_at, "
-    "finished_at"
+    "finished_at, "
+    # what the run was of: its test set (null once deleted) and its models, for lists and re-runs
+    "(select v.test_set_id from test_set_versions v where v.id = runs.test_set_version_id) "
+    " as test_set_id, "
+    "(select s.name from test_set_versions v join test_sets s on s.id = v.test_set_id "
+    " where v.id = runs.test_set_version_id) as test_set_name, "
+    "(select v.version from test_set_versions v where v.id = runs.test_set_version_id) "
+    " as test_set_version, "
+    "(select coalesce(array_agg(p.label order by p.position), '{}') from run_providers p "
+    " where p.run_id = runs.id) as model_labels"
 )
+# A list also carries the report kept on a finished run (none is computed for a list).
+_RUN_LISTED = _RUN + ", summary -> 'rows' as kept_rows"
 # Aggregates per prompt × model from the results alone (they carry their cell's positions).
 _RESULTS_BY_PAIR = """
 select prompt_position, provider_position, count(*) as results,
@@ -159,12 +170,12 @@ class RunsRepo:
         """Runs newest first, after a (created_at, id) position."""
         if after is None:
             return self._rows(
-                f"select {_RUN} from runs where workspace_id = %s "
+                f"select {_RUN_LISTED} from runs where workspace_id = %s "
                 "order by created_at desc, id desc limit %s",
                 (self._ws, limit),
             )
         return self._rows(
-            f"select {_RUN} from runs where workspace_id = %s "
+            f"select {_RUN_LISTED} from runs where workspace_id = %s "
             "and (created_at, id) < (%s::timestamptz, %s::uuid) "
             "order by created_at desc, id desc limit %s",
             (self._ws, after[0], after[1], limit),

@@ -22,6 +22,7 @@ from assay.http.schemas.runs import (
     RunCreate,
     RunModelOut,
     RunOut,
+    RunOverview,
     RunPage,
     RunPromptOut,
     SummaryOut,
@@ -56,11 +57,15 @@ def run_out(repo: RunsRepo, row: dict[str, Any], *, detail: bool) -> RunOut:
     spec = row["spec"] or {}
     out = RunOut(
         **{k: row[k] for k in ("id", "name", "status", "error", "test_set_version_id",
-                               "total_cells", "created_at", "started_at", "finished_at")},
+                               "total_cells", "created_at", "started_at", "finished_at",
+                               "test_set_id", "test_set_name", "test_set_version",
+                               "model_labels")},
         repeats=spec.get("repeats", 1),
         concurrency=spec.get("concurrency", 10),
     )  # fmt: skip
     if not detail:
+        kept = row.get("kept_rows")
+        out.overview = overview([summary_out(r) for r in kept]) if kept else None
         return out
     prompts, providers = repo.prompts(row["id"]), repo.providers(row["id"])
     out.prompts = [RunPromptOut.model_validate(p) for p in prompts]
@@ -72,7 +77,22 @@ def run_out(repo: RunsRepo, row: dict[str, Any], *, detail: bool) -> RunOut:
     progress, summary = read.run_report(runs=repo, run=row, prompts=prompts, providers=providers)
     out.progress = ProgressOut(**read.progress_of(progress))
     out.summary = [summary_out(s) for s in summary]
+    out.overview = overview(out.summary)
     return out
+
+
+def overview(rows: list[SummaryOut]) -> RunOverview:
+    """Totals over a run's prompt × model aggregates."""
+    passed, failed, errors = (
+        sum(r.passed for r in rows),
+        sum(r.failed for r in rows),
+        sum(r.errors for r in rows),
+    )
+    graded = passed + failed + errors
+    return RunOverview(
+        passed=passed, failed=failed, errors=errors, pass_rate=passed / graded if graded else None,
+        cost=sum(r.cost for r in rows),
+    )  # fmt: skip
 
 
 def run_summary(repo: RunsRepo, run_id: uuid.UUID) -> list[SummaryOut]:

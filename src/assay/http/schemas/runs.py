@@ -105,8 +105,19 @@ class SummaryOut(BaseModel):
     latency_p95_ms: float | None
 
 
+class RunOverview(BaseModel):
+    """A run's outcome in one line: totals over its prompt × model aggregates."""
+
+    passed: int
+    failed: int
+    errors: int
+    pass_rate: float | None
+    cost: float
+
+
 class RunOut(BaseModel):
-    """A run; `progress` and `summary` only when reading one run."""
+    """A run; `progress` and `summary` only when reading one run; `overview` when reading one
+    run, and in lists once the run has finished and kept its report."""
 
     id: uuid.UUID
     name: str | None
@@ -121,6 +132,11 @@ class RunOut(BaseModel):
     finished_at: datetime | None = None
     prompts: list[RunPromptOut] = Field(default_factory=list)
     models: list[RunModelOut] = Field(default_factory=list)
+    test_set_id: uuid.UUID | None = None
+    test_set_name: str | None = None
+    test_set_version: int | None = None
+    model_labels: list[str] = Field(default_factory=list)
+    overview: RunOverview | None = None
     progress: ProgressOut | None = None
     summary: list[SummaryOut] | None = None
 

@@ -1,0 +1,62 @@
+"""The runs list says what each run was, and any run can be launched again from it."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from browser.api_calls import call, finished_run
+from browser.servers import AssayUp
+
+CASES = [
+    {"vars": {"word": w}, "assert": [{"type": "contains", "value": w}]}
+    for w in ("apple", "kiwi", "plum")
+]
+
+
+def test_a_run_of_two_prompt_versions_is_listed_and_launched_again(
+    page: Page, assay_up: AssayUp
+) -> None:
+    base = assay_up.url
+    test_set = call(base, "/test-sets", {"name": "Fruit", "cases": CASES})
+    prompt = call(base, "/prompts", {"name": "say", "text": "{{word}}"})
+    v1 = prompt["latest_version"]["id"]
+    v2 = call(base, f"/prompts/{prompt['id']}/versions", {"text": "Say {{word}}"})["version"]["id"]
+    # echo passes all three cases on both versions; upper answers in capitals and fails them
+    finished_run(base, {
+        "name": "fruit", "test_set_id": test_set["id"], "prompt_version_ids": [v1, v2],
+        "models": [{"id": "local:echo"}, {"id": "local:upper"}],
+    })  # fmt: skip
+
+    page.goto(f"{base}/runs")
+    row = page.get_by_role("row", name=re.compile("^fruit"))
+    expect(row.get_by_role("cell")).to_have_text(
+        ["fruit", "completed", "Fruit v1", "local:echo, local:upper", "12", "50.0%",
+         re.compile(r"^\$"), re.compile(r"\d"), "Run again"]
+    )  # fmt: skip
+
+    row.get_by_role("link", name="Run fruit again").click()
+    expect(page).to_have_url(re.compile(r"/runs/new\?from="))
+    expect(page.get_by_label("Run name (optional)")).to_have_value("fruit (again)")
+    # v2 is the latest: ticked in the list; v1 is an earlier version, listed apart
+    expect(page.get_by_role("checkbox", name="say v2")).to_be_checked()
+    expect(page.get_by_role("button", name="Remove say v1")).to_be_visible()
+    for model in ("local:echo", "local:upper"):
+        expect(page.get_by_role("button", name=f"Remove {model}")).to_be_visible()
+    expect(page.get_by_test_id("call-count")).to_have_text("12")
+
+    # Dropping v1, then taking it back from the earlier versions of the prompt.
+    page.get_by_role("button", name="Remove say v1").click()
+    expect(page.get_by_test_id("call-count")).to_have_text("6")
+    page.get_by_text("earlier versions of say").click()
+    page.get_by_role("checkbox", name=re.compile("^say v1")).check()
+    expect(page.get_by_test_id("call-count")).to_have_text("12")
+
+    page.get_by_role("button", name="Start run").click()
+    expect(page).to_have_url(re.compile(r"/runs/[0-9a-f-]{36}$"))
+    expect(page.locator(".title-row .badge")).to_have_text("completed", timeout=60_000)
+    again = call(base, f"/runs/{page.url.rsplit('/', 1)[1]}")
+    assert sorted(p["prompt_version_id"] for p in again["prompts"]) == sorted([v1, v2])
+    assert [m["id"] for m in again["models"]] == ["local:echo", "local:upper"]
+    assert again["name"] == "fruit (again)"
