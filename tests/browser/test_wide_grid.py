@@ -66,3 +66,18 @@ def test_rows_of_750_cells_draw_only_the_columns_on_screen(
     assert all("limit=100" in url for url in asked[1:]), asked
     assert len(asked) == len(set(asked)), f"{len(asked) - len(set(asked))} requests repeated"
     assert len(asked) <= 2 * SHAPE.cases, f"{len(asked)} results requests"
+
+
+def test_on_a_phone_the_case_column_narrows_and_cells_stay_readable(
+    page: Page, assay_up: AssayUp, database_url: str
+) -> None:
+    run = seed_run(database_url, workspace_of(assay_up), Shape(3, 1, 3), name="phone")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{assay_up.url}/runs/{run}")
+    expect(cell(page, 0, 0)).to_contain_text(output_of(0, 0, 0, 0))
+    case = page.get_by_role("rowheader").first.bounding_box()
+    first = cell(page, 0, 0).bounding_box()
+    assert case and first
+    assert case["width"] <= 120 and first["width"] >= 200, (case, first)
+    page.set_viewport_size({"width": 1280, "height": 800})  # and back: the columns follow
+    expect(page.get_by_role("rowheader").first).to_have_css("width", "220px")

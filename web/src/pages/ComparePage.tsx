@@ -87,7 +87,7 @@ export function ComparePage() {
           <li key={i} className="compare-item" data-change={it.change}>
             <p>
               <span className={`badge change-${it.change}`}>{it.change}</span>{" "}
-              <strong>{it.provider}</strong> · {it.prompt_label}{it.repeat ? ` #${it.repeat + 1}` : ""} ·{" "}
+              <strong>{it.provider}</strong> · {it.prompt_label}{it.repeat ? ` · repeat ${it.repeat + 1}` : ""} ·{" "}
               <span className="muted">{it.description ?? Object.entries(it.vars).map(([k, v]) => `${k}: ${show(v)}`).join(" · ")}</span>
             </p>
             <TextDiff leftLabel={`before: ${it.base?.outcome ?? "absent"}`} rightLabel={`after: ${it.head?.outcome ?? "absent"}`}

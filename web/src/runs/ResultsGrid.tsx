@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { Result, Run } from "../api/types";
 import { ErrorBox } from "../components/States";
@@ -13,14 +13,23 @@ const ROW_HEIGHT = 112;
 
 const headerName = (c: { model: string; prompt: string; repeat: number }, repeats: number) =>
   `${c.model} · ${c.prompt}${repeats > 1 ? ` · repeat ${c.repeat + 1}` : ""}`;
-const CASE_WIDTH = 220;
-const CELL_WIDTH = 300;
+// On a phone the case column gives up room to the results; cells stay readable.
+const PHONE = "(max-width: 600px)";
+const subscribe = (notify: () => void) => {
+  const query = window.matchMedia(PHONE);
+  query.addEventListener("change", notify);
+  return () => query.removeEventListener("change", notify);
+};
+const useNarrow = () => useSyncExternalStore(subscribe, () => window.matchMedia(PHONE).matches, () => false);
 
 /**
  * One row per case, one column per prompt × model; rows and columns are virtualised and cells
  * fetched by block, so only what is on screen is drawn or asked for, however large the run.
  */
 export function ResultsGrid({ run }: { run: Run }) {
+  const narrow = useNarrow();
+  const caseWidth = narrow ? 110 : 220;
+  const cellWidth = narrow ? 240 : 300;
   const [filters, setFilters] = useState<Filters>({ status: "", model: "", q: "" });
   const columns = columnsOf(run, filters.model || null);
   const data = useResultRows(run, filters);
@@ -29,9 +38,10 @@ export function ResultsGrid({ run }: { run: Run }) {
   const [open, setOpen] = useState<Result | null>(null);
   const rows = useVirtualizer({ count: data.rowCount, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
   const cols = useVirtualizer({
-    horizontal: true, count: columns.length, getScrollElement: () => scroller.current, estimateSize: () => CELL_WIDTH,
-    overscan: 2, paddingStart: CASE_WIDTH,
+    horizontal: true, count: columns.length, getScrollElement: () => scroller.current, estimateSize: () => cellWidth,
+    overscan: 2, paddingStart: caseWidth,
   });
+  useEffect(() => cols.measure(), [narrow]); // column widths change with the viewport
   const items = rows.getVirtualItems();
   const colItems = cols.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -68,7 +78,7 @@ export function ResultsGrid({ run }: { run: Run }) {
   }
 
   const width = cols.getTotalSize();
-  const lead = (colItems[0]?.start ?? CASE_WIDTH) - CASE_WIDTH; // columns scrolled out on the left
+  const lead = (colItems[0]?.start ?? caseWidth) - caseWidth; // columns scrolled out on the left
   const activeId = `cell-${at.row}-${at.col}`;
   const described = `${columns.length.toLocaleString()} column${columns.length === 1 ? "" : "s"}`;
   return (
@@ -84,12 +94,12 @@ export function ResultsGrid({ run }: { run: Run }) {
       <div ref={scroller} className="results-scroll" role="grid" aria-label="Results" aria-rowcount={data.rowCount + 1}
         aria-colcount={columns.length + 1} aria-busy={data.loading} tabIndex={0} onKeyDown={onKey} aria-activedescendant={data.rowCount ? activeId : undefined}>
         <div className="results-head" role="row" aria-rowindex={1} style={{ width }}>
-          <div role="columnheader" aria-colindex={1} className="case-col" style={{ width: CASE_WIDTH }}>Case</div>
+          <div role="columnheader" aria-colindex={1} className="case-col" style={{ width: caseWidth }}>Case</div>
           {lead > 0 && <div className="col-gap" aria-hidden="true" style={{ width: lead }} />}
           {colItems.map((vc) => {
             const c = columns[vc.index];
             return (
-              <div key={c.key} role="columnheader" aria-colindex={vc.index + 2} data-col={vc.index} style={{ width: CELL_WIDTH }} title={headerName(c, run.repeats)} aria-label={headerName(c, run.repeats)}>
+              <div key={c.key} role="columnheader" aria-colindex={vc.index + 2} data-col={vc.index} style={{ width: cellWidth }} title={headerName(c, run.repeats)} aria-label={headerName(c, run.repeats)}>
                 <strong className="col-model">{c.model.replace(/^openrouter:/, "")}</strong>
                 <span className="muted small col-sub">{c.prompt}{run.repeats > 1 ? ` · repeat ${c.repeat + 1}` : ""}</span>
               </div>
@@ -103,7 +113,7 @@ export function ResultsGrid({ run }: { run: Run }) {
             return (
               <div key={v.key} role="row" aria-rowindex={v.index + 2} className="results-row"
                 style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT, width }}>
-                <div role="rowheader" aria-colindex={1} className="case-col" style={{ width: CASE_WIDTH }}>
+                <div role="rowheader" aria-colindex={1} className="case-col" style={{ width: caseWidth }}>
                   {row ? (
                     <>
                       <strong>#{row.position + 1}</strong> {row.description}
@@ -119,7 +129,7 @@ export function ResultsGrid({ run }: { run: Run }) {
                   const active = at.row === v.index && at.col === i;
                   return (
                     <div key={c.key} id={`cell-${v.index}-${i}`} role="gridcell" aria-colindex={i + 2} aria-selected={active}
-                      data-col={i} className={active ? "result active" : "result"} style={{ width: CELL_WIDTH }}
+                      data-col={i} className={active ? "result active" : "result"} style={{ width: cellWidth }}
                       onClick={() => setAt({ row: v.index, col: i })} onDoubleClick={() => cell && setOpen(cell)}>
                       {row && (cell || data.loaded(v.index, i)) ? <ResultCell cell={cell} /> : <span className="skeleton" aria-hidden="true" />}
                     </div>
