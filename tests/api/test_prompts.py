@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
-from api.platform_world import World, count
+from api.platform_world import World, count, execute, seed_suite, start_run
 
 
 @pytest.fixture
@@ -114,3 +115,135 @@ def test_other_workspace_cannot_see_or_touch_prompts(world: World) -> None:
     assert count(world.database_url, "prompt_versions") == 1
     assert world.alice.delete(f"/v1/prompts/{pid}").status == 204
     assert count(world.database_url, "prompts") == 0
+
+
+def render(world: World, **body: Any) -> Any:
+    answer = world.alice.post("/v1/prompts/render", body=body)
+    assert answer.status == 200, answer.body
+    return answer.json
+
+
+def test_render_applies_filters_and_tags_as_the_engine_does(world: World) -> None:
+    text = "{{ country | upper }}{% if tone %}, {{ tone }}{% endif %}"
+    text += "{% for w in words %} {{ w }}{% endfor %}"
+    out = render(world, text=text, vars={"country": "Portugal", "tone": "", "words": ["a", "b"]})
+    assert out["error"] is None
+    assert out["variables"] == ["country", "tone", "words"]
+    assert out["text"] == "PORTUGAL a b"
+    assert out["messages"] == [{"role": "user", "content": "PORTUGAL a b"}]
+    chat = render(
+        world,
+        messages=[
+            {"role": "system", "content": "Answer in {{ language | default('English') }}."},
+            {"role": "user", "content": "{{ q }}"},
+        ],
+        vars={"q": "Why?"},
+    )
+    assert chat["messages"] == [
+        {"role": "system", "content": "Answer in English."},
+        {"role": "user", "content": "Why?"},
+    ]
+    assert chat["text"] == "system: Answer in English.\nuser: Why?"
+    # A text template rendering to a JSON list of messages is sent as those messages.
+    as_chat = render(world, text='[{"role": "system", "content": "{{ s }}"}]', vars={"s": "hi"})
+    assert as_chat["messages"] == [{"role": "system", "content": "hi"}]
+    # Without vars or a case, only the variables: nothing is rendered.
+    bare = render(world, text="Hi {{ name }}")
+    assert bare["variables"] == ["name"]
+    assert bare["messages"] is bare["text"] is bare["error"] is bare["cases"] is None
+
+
+def test_render_names_what_a_run_would_fail_on(world: World) -> None:
+    missing = render(world, text="In {{ language }}: {{ q }}", vars={"q": "x"}, label="capital v2")
+    assert missing["messages"] is None and missing["text"] is None
+    assert missing["error"] == {
+        "code": "template_error",
+        "message": "missing variable 'language' in prompt 'capital v2' for the given vars",
+        "details": {"prompt": "capital v2", "case": "the given vars", "variables": ["language"]},
+    }
+    broken = render(world, text="Hello\n{{ name", vars={"name": "x"})
+    assert broken["variables"] == [] and broken["error"]["code"] == "template_error"
+    assert broken["error"]["details"]["line"] == 2
+    assert "line 2: syntax error" in broken["error"]["message"]
+    forbidden = render(world, text="{{ ''.__class__.__mro__ }}", vars={})
+    assert "forbidden" in forbidden["error"]["message"]
+
+
+def test_render_requests_that_are_malformed_or_not_yours_are_refused(world: World) -> None:
+    assert world.anonymous.post("/v1/prompts/render", body={"text": "x"}).status == 401
+    bodies: list[dict[str, Any]] = [
+        {"text": "x", "vars": {}, "case_position": 0, "test_set_version_id": str(uuid4())},
+        {"text": "x", "case_position": 0},
+        {"text": "x", "case_position": -1, "test_set_version_id": str(uuid4())},
+        {"text": "x", "vars": []},
+        {"text": "x", "unknown": 1},
+        {"vars": {}},
+    ]
+    for body in bodies:
+        answer = world.alice.post("/v1/prompts/render", body=body)
+        assert answer.status == 422, (body, answer.body)
+    ts = world.alice.post("/v1/test-sets", body={"name": "s", "cases": [{"vars": {}}]}).json
+    tsv = ts["latest_version"]["id"]
+    theirs = world.bob.post("/v1/prompts/render", body={"text": "x", "test_set_version_id": tsv})
+    assert theirs.status == 404 and theirs.error_code == "not_found"
+    beyond = world.alice.post(
+        "/v1/prompts/render", body={"text": "x", "test_set_version_id": tsv, "case_position": 1}
+    )
+    assert beyond.status == 404 and beyond.error_code == "not_found"
+    assert count(world.database_url, "prompts") == 0
+
+
+CASES: list[dict[str, Any]] = [
+    {"description": "full", "vars": {"country": "Peru", "language": "Spanish", "extra": 1}},
+    {"vars": {"country": "Chad"}},
+    {"description": "default used", "vars": {"country": "Fiji", "language": "English"}},
+    {"description": "bare", "vars": {}},
+]
+TEMPLATE = "{{ country | upper }} in {{ language }}{{ tone | default('') }}"
+
+
+def test_render_tries_every_case_of_a_test_set_version(world: World) -> None:
+    ts = world.alice.post("/v1/test-sets", body={"name": "s", "cases": CASES}).json
+    tsv = ts["latest_version"]["id"]
+    out = render(world, text=TEMPLATE, test_set_version_id=tsv, case_position=2, label="p")
+    assert out["text"] == "FIJI in English" and out["error"] is None
+    assert out["variables"] == ["country", "language", "tone"]
+    cases = out["cases"]
+    assert cases["test_set_version_id"] == tsv
+    assert (cases["cases_checked"], cases["cases_failed"]) == (4, 2)
+    # `tone` has a default: lacking it fails nothing, though the template reads it.
+    assert [(f["position"], f["description"], f["missing"]) for f in cases["failures"]] == [
+        (1, None, ["language", "tone"]),
+        (3, "bare", ["country", "language", "tone"]),
+    ]
+    assert cases["failures"][1]["error"]["message"] == (
+        "missing variable 'country', 'language', 'tone' in prompt 'p' for test 4 (bare)"
+    )
+    assert cases["unused"] == ["extra"]
+    failing = render(world, text=TEMPLATE, test_set_version_id=tsv, case_position=1, label="p")
+    assert failing["messages"] is None
+    assert failing["error"] == cases["failures"][0]["error"]
+    assert failing["error"]["message"] == (
+        "missing variable 'language', 'tone' in prompt 'p' for test 2"
+    )
+
+
+async def test_a_preview_fails_with_the_very_error_of_the_run(world: World) -> None:
+    test_set, prompt = seed_suite(world.alice, CASES, template=TEMPLATE, name="geo")
+    run = start_run(world.alice, test_set, [prompt["latest_version"]["id"]], [{"id": "local:echo"}])
+    await execute(world.database_url, run["id"])
+    results = world.alice.get(f"/v1/runs/{run['id']}/results").json["items"]
+    label = results[0]["prompt_label"]
+    preview = render(
+        world, text=TEMPLATE, label=label, test_set_version_id=test_set["latest_version"]["id"]
+    )
+    expected = {f["position"]: f["error"]["message"] for f in preview["cases"]["failures"]}
+    assert {r["case_position"]: r["error"] for r in results if r["error"]} == expected
+    assert len(expected) == 2
+    echoed = {r["case_position"]: r["output"] for r in results if not r["error"]}
+    for position, output in echoed.items():
+        one = render(
+            world, text=TEMPLATE, label=label,
+            test_set_version_id=test_set["latest_version"]["id"], case_position=position,
+        )  # fmt: skip
+        assert one["text"] == output

@@ -1,7 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { MutationCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { BrowserRouter } from "react-router-dom";
+import { createBrowserRouter, RouterProvider } from "react-router-dom";
 import { ApiError } from "./api/client";
 import { loadConfig } from "./config";
 import { App } from "./App";
@@ -22,12 +22,12 @@ const client: QueryClient = new QueryClient({
 });
 
 loadConfig().then(() => {
+  // A data router (one route; App's own <Routes> match the pages) so pages can block navigation.
+  const router = createBrowserRouter([{ path: "*", element: <App /> }]);
   createRoot(document.getElementById("root")!).render(
     <StrictMode>
       <QueryClientProvider client={client}>
-        <BrowserRouter>
-          <App />
-        </BrowserRouter>
+        <RouterProvider router={router} />
       </QueryClientProvider>
     </StrictMode>,
   );

@@ -10,26 +10,36 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from assay.adapters.postgres.prompts_repo import PromptsRepo
 from assay.adapters.postgres.test_sets_repo import TestSetsRepo
+from assay.domain.errors import TemplateError
 from assay.domain.models import ChatMessage, PromptTemplate
+from assay.domain.templates import prompt_text
 from assay.http.request import scope_of
 from assay.http.schemas.common import DEFAULT_PAGE, MAX_PAGE, decode_cursor, encode_cursor
 from assay.http.schemas.prompts import (
+    CaseRenderFailure,
+    CasesRendered,
     CaseVariables,
+    MessageOut,
     PromptBody,
     PromptCreate,
     PromptOut,
     PromptPage,
     PromptRename,
+    PromptRender,
+    PromptRendered,
     PromptVersionCreated,
     PromptVersionOut,
     PromptVersionPage,
+    RenderProblem,
     VariableCheck,
 )
+from assay.usecases import prompt_preview
 from assay.usecases import prompts as uc
 
 router = Router()  # type: ignore[no-untyped-call]
 TAG = ["prompts"]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+LISTED_FAILURES = 100  # failing cases a preview lists; it counts them all
 
 
 def repo() -> PromptsRepo:
@@ -76,6 +86,58 @@ def create_prompt(body: PromptCreate) -> PromptOut:
     r = repo()
     prompt_id = uc.create_prompt(repo=r, name=body.name, template=template(body, body.name))
     return prompt_out(r.get(prompt_id))
+
+
+def problem(exc: TemplateError) -> RenderProblem:
+    """A template error as a preview reports it."""
+    return RenderProblem(code=exc.code, message=exc.message, details=exc.details)
+
+
+def cases_out(tsv_id: uuid.UUID, tried: prompt_preview.CasesTried) -> CasesRendered:
+    """How a test set version's cases fare, the first failures listed."""
+    failures = [
+        CaseRenderFailure(
+            position=f.position,
+            test_case_id=f.test_case_id,
+            description=f.description,
+            missing=f.error.details.get("variables", []),
+            error=problem(f.error),
+        )
+        for f in tried.failures[:LISTED_FAILURES]
+    ]
+    return CasesRendered(
+        test_set_version_id=tsv_id,
+        cases_checked=tried.cases_checked,
+        cases_failed=len(tried.failures),
+        failures=failures,
+        unused=tried.unused,
+    )
+
+
+@router.post("/prompts/render", tags=TAG)
+def render(body: PromptRender) -> PromptRendered:
+    """Render a template exactly as a run would, with vars or a test set's case; saves nothing.
+
+    A template that does not parse, or a case that lacks a variable, is not a request error:
+    the answer is 200 with `error` (and `cases.failures`) holding what a run's cells would fail
+    with. Given `test_set_version_id`, every case of that version is rendered too.
+    """
+    cases, tsv_id = None, body.test_set_version_id
+    if tsv_id is not None:
+        scope = scope_of(router)
+        sets = TestSetsRepo(scope.conn, scope.workspace_id)
+        cases = sets.version_cases(sets.get_version(tsv_id)["id"])
+    out = prompt_preview.preview(
+        template(body, body.label), vars=body.vars, cases=cases, case_position=body.case_position
+    )
+    messages, tried = out.messages, out.tried
+    return PromptRendered(
+        variables=out.variables,
+        messages=[MessageOut(role=m.role, content=m.content) for m in messages or ()] or None,
+        text=prompt_text(messages) if messages is not None else None,
+        error=problem(out.error) if out.error else None,
+        cases=cases_out(tsv_id, tried) if tsv_id is not None and tried is not None else None,
+    )
 
 
 @router.get("/prompts/<prompt_id>", tags=TAG)

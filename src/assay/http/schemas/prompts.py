@@ -105,3 +105,73 @@ class VariableCheck(BaseModel):
     ok: bool
     cases_missing: list[CaseVariables]
     unused: list[str]
+
+
+class PromptRender(PromptBody):
+    """A template to render as a run would: with `vars`, or with one case of a test set version.
+
+    With `test_set_version_id`, every case of that version is also rendered, to say which
+    would fail; `case_position` (0-based) picks the case whose rendering is returned.
+    """
+
+    label: str = Field(default="preview", min_length=1, max_length=200)
+    vars: dict[str, Any] | None = None
+    test_set_version_id: uuid.UUID | None = None
+    case_position: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _one_case(self) -> PromptRender:
+        if self.vars is not None and self.case_position is not None:
+            raise ValueError("give vars or case_position, not both")
+        if self.case_position is not None and self.test_set_version_id is None:
+            raise ValueError("case_position needs test_set_version_id")
+        return self
+
+
+class MessageOut(BaseModel):
+    """One rendered chat message."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class RenderProblem(BaseModel):
+    """Why a template does not render: the error a run's cell would fail with."""
+
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class CaseRenderFailure(BaseModel):
+    """A case whose cells would fail to render."""
+
+    position: int
+    test_case_id: uuid.UUID
+    description: str | None = None
+    missing: list[str]
+    error: RenderProblem
+
+
+class CasesRendered(BaseModel):
+    """The template rendered against every case of a test set version."""
+
+    test_set_version_id: uuid.UUID
+    cases_checked: int
+    cases_failed: int
+    failures: list[CaseRenderFailure]
+    unused: list[str]
+
+
+class PromptRendered(BaseModel):
+    """A rendering: the messages a model would be sent, or the error; and how the cases fare.
+
+    `messages` and `text` are null when no vars or case were given, or when rendering failed
+    (`error`). `failures` lists at most the first 100 failing cases; `cases_failed` counts all.
+    """
+
+    variables: list[str]
+    messages: list[MessageOut] | None = None
+    text: str | None = None
+    error: RenderProblem | None = None
+    cases: CasesRendered | None = None
