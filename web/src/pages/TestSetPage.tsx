@@ -1,16 +1,18 @@
-import { useState } from "react";
-import { Link, useParams } from "react-router-dom";
+import { useRef, useState, type FormEvent } from "react";
+import { Link, useNavigate, useParams } from "react-router-dom";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { Case, CaseBody, CasePage, TestSet } from "../api/types";
 import { Empty, ErrorBox, Loading } from "../components/States";
 import { Tabs } from "../components/Tabs";
 import { download } from "../components/download";
-import { CaseGrid } from "../testsets/CaseGrid";
+import { CaseGrid, type CaseGridHandle } from "../testsets/CaseGrid";
 import { CaseEditor } from "../testsets/CaseEditor";
 import { ImportPanel } from "../testsets/ImportPanel";
 import { VersionHistory } from "../testsets/VersionHistory";
-import { deleteCase, saveCase } from "../testsets/caseApi";
+import { deleteCase, deleteTestSet, filterCases, renameTestSet, saveCase } from "../testsets/caseApi";
+import { plural } from "../components/format";
+import "../testsets/testsets.css";
 
 export function TestSetPage() {
   const { id = "" } = useParams();
@@ -22,18 +24,11 @@ export function TestSetPage() {
   return (
     <div className="page">
       <p className="crumbs"><Link to="/test-sets">Test sets</Link> /</p>
-      <div className="title-row">
-        <h1>{s.name}</h1>
-        <span className="muted">{s.case_count} cases · version {s.latest_version?.version ?? 0}</span>
-        <span className="spacer" />
-        <button type="button" onClick={() => download(`/test-sets/${id}/export`, { format: "csv" }, `${s.name}.csv`)}>Export CSV</button>
-        <button type="button" onClick={() => download(`/test-sets/${id}/export`, { format: "jsonl" }, `${s.name}.jsonl`)}>Export JSONL</button>
-        <Link className="button primary" to={`/runs/new?test_set=${id}`}>Launch a run</Link>
-      </div>
+      <TitleRow set={s} />
       <Tabs label="Test set" value={tab} onChange={setTab}
         tabs={[["cases", "Cases"], ["import", "Import"], ["versions", "Versions"]]} />
       <div role="tabpanel" aria-label={tab}>
-        {tab === "cases" && <Cases testSetId={id} />}
+        {tab === "cases" && <Cases testSetId={id} total={s.case_count} />}
         {tab === "import" && <ImportPanel testSetId={id} onDone={() => setTab("cases")} />}
         {tab === "versions" && <VersionHistory testSetId={id} />}
       </div>
@@ -41,9 +36,91 @@ export function TestSetPage() {
   );
 }
 
-function Cases({ testSetId }: { testSetId: string }) {
+/** The name with its counts, exports, launch, and rename and delete. */
+function TitleRow({ set: s }: { set: TestSet }) {
   const queries = useQueryClient();
-  const [editing, setEditing] = useState<Case | "new" | null>(null);
+  const navigate = useNavigate();
+  const [renaming, setRenaming] = useState(false);
+  const [name, setName] = useState(s.name);
+  const renameButton = useRef<HTMLButtonElement>(null);
+  const rename = useMutation({
+    mutationFn: (next: string) => renameTestSet(s.id, next),
+    onSuccess: async () => {
+      await queries.invalidateQueries({ queryKey: ["test-set", s.id] });
+      queries.invalidateQueries({ queryKey: ["test-sets"] });
+      setRenaming(false);
+      requestAnimationFrame(() => renameButton.current?.focus());
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () => deleteTestSet(s.id),
+    onSuccess: () => {
+      queries.removeQueries({ queryKey: ["test-set", s.id] });
+      queries.invalidateQueries({ queryKey: ["test-sets"] });
+      navigate("/test-sets", { state: { deleted: s.name } });
+    },
+  });
+
+  function cancelRename() {
+    setRenaming(false);
+    rename.reset();
+    requestAnimationFrame(() => renameButton.current?.focus());
+  }
+
+  function submitRename(e: FormEvent) {
+    e.preventDefault();
+    if (name.trim() === s.name) cancelRename();
+    else rename.mutate(name.trim());
+  }
+
+  function confirmDelete() {
+    const message = `Delete the test set "${s.name}" with its ${plural(s.case_count, "case")} and every version? ` +
+      "This cannot be undone. Runs that used it keep their results.";
+    if (window.confirm(message)) remove.mutate();
+  }
+
+  return (
+    <>
+      <div className="title-row">
+        <h1>{s.name}</h1>
+        <span className="muted">{plural(s.case_count, "case")} · version {s.latest_version?.version ?? 0}</span>
+        <span className="spacer" />
+        <button type="button" ref={renameButton} aria-expanded={renaming}
+          onClick={() => { setName(s.name); rename.reset(); setRenaming(true); }}>Rename</button>
+        <button type="button" className="danger" onClick={confirmDelete} disabled={remove.isPending}>
+          {remove.isPending ? "Deleting…" : "Delete test set"}
+        </button>
+        <button type="button" onClick={() => download(`/test-sets/${s.id}/export`, { format: "csv" }, `${s.name}.csv`)}>Export CSV</button>
+        <button type="button" onClick={() => download(`/test-sets/${s.id}/export`, { format: "jsonl" }, `${s.name}.jsonl`)}>Export JSONL</button>
+        <Link className="button primary" to={`/runs/new?test_set=${s.id}`}>Launch a run</Link>
+      </div>
+      {renaming && (
+        <form className="rename-form panel" aria-label="Rename the test set" onSubmit={submitRename}
+          onKeyDown={(e) => { if (e.key === "Escape") { e.preventDefault(); cancelRename(); } }}>
+          <label>
+            New name
+            <input autoFocus required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+          </label>
+          <button type="submit" className="primary" disabled={rename.isPending || !name.trim()}>
+            {rename.isPending ? "Saving…" : "Save name"}
+          </button>
+          <button type="button" onClick={cancelRename}>Cancel</button>
+          {rename.error && <ErrorBox error={rename.error} title="The test set was not renamed" />}
+        </form>
+      )}
+      {remove.error && <ErrorBox error={remove.error} title="The test set was not deleted" />}
+    </>
+  );
+}
+
+type Editing = { original: Case | null; from: "grid" | "button" };
+
+function Cases({ testSetId, total }: { testSetId: string; total: number }) {
+  const queries = useQueryClient();
+  const [editing, setEditing] = useState<Editing | null>(null);
+  const [filter, setFilter] = useState("");
+  const grid = useRef<CaseGridHandle>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
   const cases = useInfiniteQuery({
     queryKey: ["test-set", testSetId, "cases"],
     queryFn: ({ pageParam }) => api<CasePage>(`/test-sets/${testSetId}/cases`, { query: { limit: 500, cursor: pageParam } }),
@@ -51,36 +128,87 @@ function Cases({ testSetId }: { testSetId: string }) {
     getNextPageParam: (last) => last.next_cursor,
   });
   const refresh = () => queries.invalidateQueries({ queryKey: ["test-set", testSetId] });
+
+  /** Focus back where the user was: the grid's active cell (a row, if given), else the Add case button. */
+  function refocus(from: Editing["from"] | "lost", position?: number) {
+    requestAnimationFrame(() => {
+      const lost = from === "lost";
+      if (from !== "button" && grid.current?.focusActive({ onlyIfLost: lost, position })) return;
+      const active = document.activeElement;
+      if (!lost || !active || active === document.body) addButton.current?.focus();
+    });
+  }
+
   const save = useMutation({
     mutationFn: ({ original, body }: { original: Case | null; body: CaseBody }) => saveCase(testSetId, original, body),
-    onSuccess: () => { setEditing(null); refresh(); },
+    onSuccess: async (change, { original }) => {
+      await refresh();
+      const from = editing?.from ?? "grid";
+      setEditing(null);
+      // A new case is the last one: go to it; an edited case keeps its place.
+      const added = original ? undefined : change.cases[0]?.position;
+      refocus(added === undefined ? from : "grid", added);
+    },
   });
-  const remove = useMutation({ mutationFn: (c: Case) => deleteCase(testSetId, c), onSuccess: refresh });
+  const remove = useMutation({
+    mutationFn: (c: Case) => deleteCase(testSetId, c),
+    onSuccess: () => refresh(),
+    onSettled: () => refocus("lost"),
+  });
+
+  function open(original: Case | null, from: Editing["from"]) {
+    save.reset();
+    setEditing({ original, from });
+  }
+
+  function close() {
+    const from = editing?.from ?? "grid";
+    setEditing(null);
+    save.reset();
+    refocus(from);
+  }
 
   if (cases.isPending) return <Loading what="Loading cases" />;
   if (cases.error) return <ErrorBox error={cases.error} />;
   const all = cases.data.pages.flatMap((p) => p.items);
   const varNames = [...new Set(all.flatMap((c) => Object.keys(c.vars)))];
+  const shown = filterCases(all, filter);
   return (
     <>
-      <div className="toolbar">
-        <button type="button" className="primary" onClick={() => setEditing("new")}>Add case</button>
+      <div className="toolbar case-filter">
+        <button type="button" ref={addButton} className="primary" onClick={() => open(null, "button")}>Add case</button>
+        {all.length > 0 && (
+          <label>
+            Filter cases
+            <input type="search" value={filter} placeholder="Words to find"
+              onChange={(e) => setFilter(e.target.value)} aria-describedby={filter ? "case-filter-status" : undefined} />
+          </label>
+        )}
+        <p id="case-filter-status" role="status" className="muted">
+          {filter && `${shown.length} of ${plural(all.length, "case")} ${shown.length === 1 ? "matches" : "match"}`}
+          {filter && cases.hasNextPage && ` (only ${all.length} of ${total} are loaded: load more cases to search them all)`}
+        </p>
       </div>
       {(save.error || remove.error) && <ErrorBox error={save.error ?? remove.error} title="The change was not saved" />}
       {editing && (
-        <CaseEditor initial={editing === "new" ? null : editing} columns={varNames} saving={save.isPending}
-          onCancel={() => setEditing(null)}
-          onSave={(body) => save.mutate({ original: editing === "new" ? null : editing, body })} />
+        <CaseEditor key={editing.original?.id ?? "new"} initial={editing.original} columns={varNames} saving={save.isPending}
+          onCancel={close}
+          onSave={(body) => save.mutate({ original: editing.original, body })} />
       )}
       {all.length === 0 ? (
         <Empty title="No cases yet">Import a CSV or JSONL file, or add a case by hand.</Empty>
+      ) : shown.length === 0 ? (
+        <Empty title="No case matches">Nothing in the loaded cases contains “{filter}”.</Empty>
       ) : (
-        <CaseGrid cases={all} varNames={varNames} onOpen={setEditing}
-          onEditCell={(original, body) => save.mutate({ original, body })}
-          onDelete={(c) => window.confirm(`Delete case ${c.position + 1}?`) && remove.mutate(c)} />
+        <CaseGrid ref={grid} cases={shown} varNames={varNames} onOpen={(c) => open(c, "grid")}
+          onAdd={() => open(null, "grid")}
+          onEditCell={async (original, body) => { await saveCase(testSetId, original, body); await refresh(); }}
+          onDelete={(c) => { if (window.confirm(`Delete case ${c.position + 1}?`)) remove.mutate(c); }} />
       )}
       {cases.hasNextPage && (
-        <button type="button" onClick={() => cases.fetchNextPage()} disabled={cases.isFetchingNextPage}>Load more cases</button>
+        <button type="button" onClick={() => cases.fetchNextPage()} disabled={cases.isFetchingNextPage}>
+          {cases.isFetchingNextPage ? "Loading more cases…" : "Load more cases"}
+        </button>
       )}
     </>
   );

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { Link, useNavigate } from "react-router-dom";
+import { Link, useLocation, useNavigate } from "react-router-dom";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { Page, TestSet } from "../api/types";
@@ -8,9 +8,16 @@ import { when } from "../components/format";
 
 export function TestSetsPage() {
   const sets = useQuery({ queryKey: ["test-sets"], queryFn: () => api<Page<TestSet>>("/test-sets", { query: { limit: 200 } }) });
+  // Set by the test set page after a delete.
+  const deleted = (useLocation().state as { deleted?: string } | null)?.deleted;
   return (
     <div className="page">
       <h1>Test sets</h1>
+      {deleted && (
+        <p className="state success" role="status">
+          Deleted the test set “{deleted}”. Runs that used it keep their results.
+        </p>
+      )}
       <NewTestSet />
       {sets.isPending ? <Loading what="Loading test sets" /> : sets.error ? <ErrorBox error={sets.error} /> :
         sets.data.items.length === 0 ? (

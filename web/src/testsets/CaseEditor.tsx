@@ -1,11 +1,26 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { Assertion, Case, CaseBody } from "../api/types";
 import { show } from "../components/format";
-
-const TYPES = ["equals", "contains", "icontains", "starts-with", "regex", "contains-any", "contains-all",
-  "not-contains", "is-json", "contains-json", "levenshtein", "cost", "latency", "javascript", "python"];
+import { ASSERTION_TYPES, NEEDS_THRESHOLD, splitType } from "./assertionTypes";
+import { checkAssertion, type Problem } from "./validateCase";
+import "./testsets.css";
 
 interface Row { key: string; value: string }
+
+/** The assertion as the form holds it: its value as typed text (objects and lists as JSON). */
+interface Draft { type: string; value: string; threshold: string; rest: Assertion }
+
+function draftOf(a: Assertion): Draft {
+  return { type: a.type, value: show(a.value), threshold: a.threshold == null ? "" : String(a.threshold), rest: a };
+}
+
+/** The typed value back as the API takes it: unchanged text keeps the original value (an object stays one). */
+function assertionOf(d: Draft): Assertion {
+  const unchanged = d.value === show(d.rest.value);
+  const value = unchanged ? d.rest.value : d.value === "" ? null : d.value;
+  const threshold = d.threshold.trim() === "" ? null : Number(d.threshold);
+  return { ...d.rest, type: d.type, value, threshold };
+}
 
 /** A form for one case: description, variables and assertions; keyboard and screen-reader friendly. */
 export function CaseEditor({ initial, columns, onSave, onCancel, saving }: {
@@ -20,24 +35,41 @@ export function CaseEditor({ initial, columns, onSave, onCancel, saving }: {
     const keys = initial ? Object.keys(initial.vars) : columns;
     return (keys.length ? keys : [""]).map((k) => ({ key: k, value: show(initial?.vars[k] ?? "") }));
   });
-  const [asserts, setAsserts] = useState<Assertion[]>(initial?.assert ?? []);
+  const [asserts, setAsserts] = useState<Draft[]>(() => (initial?.assert ?? []).map(draftOf));
+  const [problems, setProblems] = useState<Problem[][]>([]);
   const first = useRef<HTMLInputElement>(null);
+  const form = useRef<HTMLFormElement>(null);
   useEffect(() => first.current?.focus(), []);
+
+  function setAssert(i: number, change: Partial<Draft>) {
+    setAsserts(asserts.map((x, j) => (j === i ? { ...x, ...change } : x)));
+    setProblems(problems.map((p, j) => (j === i ? [] : p)));
+  }
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    const body: CaseBody = {
+    const assertions = asserts.map(assertionOf);
+    const found = assertions.map((a) => checkAssertion(a, ""));
+    setProblems(found);
+    const bad = found.findIndex((p) => p.length > 0);
+    if (bad >= 0) {
+      // Move to the first field at fault; nothing is sent until the server would take it.
+      const field = found[bad][0].field === "threshold" ? "threshold" : found[bad][0].field === "type" ? "type" : "value";
+      form.current?.querySelector<HTMLElement>(`[data-assert="${bad}:${field}"]`)?.focus();
+      return;
+    }
+    onSave({
       description: description || null,
       vars: Object.fromEntries(vars.filter((r) => r.key.trim()).map((r) => [r.key.trim(), r.value])),
-      assert: asserts.filter((a) => a.type.trim()),
+      assert: assertions,
       threshold: initial?.threshold ?? null,
       metadata: initial?.metadata ?? {},
-    };
-    onSave(body);
+    });
   }
 
   return (
-    <form className="panel editor" onSubmit={submit} onKeyDown={(e) => e.key === "Escape" && onCancel()}
+    <form ref={form} className="panel editor" onSubmit={submit} noValidate
+      onKeyDown={(e) => { if (e.key === "Escape") { e.preventDefault(); onCancel(); } }}
       aria-label={initial ? `Edit case ${initial.position + 1}` : "New case"}>
       <h2>{initial ? `Case ${initial.position + 1}` : "New case"}</h2>
       <label>Description<input ref={first} value={description} onChange={(e) => setDescription(e.target.value)} /></label>
@@ -54,19 +86,47 @@ export function CaseEditor({ initial, columns, onSave, onCancel, saving }: {
       </fieldset>
       <fieldset>
         <legend>Assertions</legend>
-        {asserts.map((a, i) => (
-          <div className="row" key={i}>
-            <label>Type
-              <input list="assertion-types" value={a.type} onChange={(e) => setAsserts(asserts.map((x, j) => (j === i ? { ...x, type: e.target.value } : x)))} />
-            </label>
-            <label className="grow">Value
-              <input value={show(a.value)} onChange={(e) => setAsserts(asserts.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />
-            </label>
-            <button type="button" aria-label={`Remove assertion ${i + 1}`} onClick={() => setAsserts(asserts.filter((_, j) => j !== i))}>✕</button>
-          </div>
-        ))}
-        <datalist id="assertion-types">{TYPES.map((t) => <option key={t} value={t} />)}</datalist>
-        <button type="button" onClick={() => setAsserts([...asserts, { type: "contains", value: "" }])}>Add assertion</button>
+        {asserts.map((a, i) => {
+          const errors = problems[i] ?? [];
+          const errorId = `assert-${i}-errors`;
+          const invalid = (field: string) => errors.some((p) => p.field === field);
+          const described = errors.length ? errorId : undefined;
+          const needsThreshold = NEEDS_THRESHOLD.includes(splitType(a.type)[0]);
+          return (
+            <div className="assert-row" key={i}>
+              <div className="row">
+                <label>Type
+                  <select data-assert={`${i}:type`} value={a.type} aria-invalid={invalid("type")} aria-describedby={described}
+                    onChange={(e) => setAssert(i, { type: e.target.value })}>
+                    {!ASSERTION_TYPES.includes(a.type) && <option value={a.type}>{a.type} (not supported)</option>}
+                    {ASSERTION_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
+                  </select>
+                </label>
+                <label className="grow">Value
+                  <input data-assert={`${i}:value`} value={a.value} aria-invalid={invalid("value")} aria-describedby={described}
+                    onChange={(e) => setAssert(i, { value: e.target.value })} />
+                </label>
+                <label className="threshold">Threshold{needsThreshold ? " (required)" : ""}
+                  <input data-assert={`${i}:threshold`} type="number" step="any" inputMode="decimal" value={a.threshold}
+                    aria-invalid={invalid("threshold")} aria-describedby={described}
+                    onChange={(e) => setAssert(i, { threshold: e.target.value })} />
+                </label>
+                <button type="button" aria-label={`Remove assertion ${i + 1}`} onClick={() => {
+                  setAsserts(asserts.filter((_, j) => j !== i));
+                  setProblems(problems.filter((_, j) => j !== i));
+                }}>✕</button>
+              </div>
+              {errors.length > 0 && (
+                <div id={errorId} role="alert">
+                  <ul className="field-errors">
+                    {errors.map((p, k) => <li key={k}>Assertion {i + 1}: {p.message}</li>)}
+                  </ul>
+                </div>
+              )}
+            </div>
+          );
+        })}
+        <button type="button" onClick={() => setAsserts([...asserts, draftOf({ type: "contains", value: "" })])}>Add assertion</button>
       </fieldset>
       <div className="actions">
         <button type="submit" className="primary" disabled={saving}>{saving ? "Saving…" : "Save case"}</button>

@@ -2,10 +2,16 @@ import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { VersionChange } from "../api/types";
-import { ErrorBox } from "../components/States";
-import { formatOf, parseFile, type Preview } from "./parseFile";
+import { badLines, formatOf, parseFile, type LineError, type Preview } from "./parseFile";
+import { refusedImport } from "./importErrors";
+import { plural } from "../components/format";
+import "./testsets.css";
 
 const TYPES = { csv: "text/csv", jsonl: "application/x-ndjson" } as const;
+
+function lineText(e: LineError): string {
+  return `line ${e.line}${e.field ? `, ${e.field}` : ""}: ${e.message}`;
+}
 
 /** Choose a CSV/JSONL file, see its rows and every bad line, then import it in one version. */
 export function ImportPanel({ testSetId, onDone }: { testSetId: string; onDone: () => void }) {
@@ -14,12 +20,13 @@ export function ImportPanel({ testSetId, onDone }: { testSetId: string; onDone: 
   const [preview, setPreview] = useState<Preview | null>(null);
   const [mode, setMode] = useState<"append" | "replace">("append");
   const upload = useMutation({
-    mutationFn: () =>
+    // The API takes no file name: its messages say "import.csv"; refusedImport names the user's file.
+    mutationFn: (chosen: { name: string; text: string }) =>
       api<VersionChange>(`/test-sets/${testSetId}/import`, {
         method: "POST",
         query: { mode },
-        body: file!.text,
-        contentType: TYPES[formatOf(file!.name)],
+        body: chosen.text,
+        contentType: TYPES[formatOf(chosen.name)],
       }),
     onSuccess: () => {
       queries.invalidateQueries({ queryKey: ["test-set", testSetId] });
@@ -36,6 +43,8 @@ export function ImportPanel({ testSetId, onDone }: { testSetId: string; onDone: 
     setPreview(parseFile(selected.name, text));
   }
 
+  const bad = preview ? badLines(preview) : 0;
+  const refused = upload.error && file ? refusedImport(upload.error, file.name) : null;
   return (
     <section className="panel" aria-labelledby="import-title">
       <h2 id="import-title">Import cases</h2>
@@ -48,35 +57,44 @@ export function ImportPanel({ testSetId, onDone }: { testSetId: string; onDone: 
         File
         <input type="file" accept=".csv,.jsonl,.ndjson,text/csv" onChange={(e) => choose(e.target.files?.[0])} />
       </label>
-      {preview && (
+      {preview && file && (
         <>
-          <p aria-live="polite">
-            {preview.total} case{preview.total === 1 ? "" : "s"} read from {file?.name}
-            {preview.errors.length > 0 && `, ${preview.errors.length} bad line(s)`}
+          <p aria-live="polite" data-testid="import-summary">
+            {plural(preview.total, "case")} read from {file.name}
+            {bad > 0 && `, ${plural(bad, "bad line")}`}
           </p>
           {preview.errors.length > 0 && (
             <div className="state error" role="alert">
               <strong>Fix these lines before importing</strong>
               <ul className="error-lines">
-                {preview.errors.map((e, i) => (
-                  <li key={i}>line {e.line}: {e.message}</li>
-                ))}
+                {preview.errors.map((e, i) => <li key={i}>{lineText(e)}</li>)}
               </ul>
             </div>
+          )}
+          {preview.errors.length === 0 && preview.total === 0 && (
+            <p className="state empty" role="status">{file.name} holds no cases: there is nothing to import.</p>
           )}
           {preview.rows.length > 0 && <PreviewTable preview={preview} />}
           <fieldset className="inline">
             <legend>Mode</legend>
-            <label><input type="radio" checked={mode === "append"} onChange={() => setMode("append")} /> Append</label>
-            <label><input type="radio" checked={mode === "replace"} onChange={() => setMode("replace")} /> Replace all cases</label>
+            <label><input type="radio" name="import-mode" value="append" checked={mode === "append"} onChange={() => setMode("append")} /> Append</label>
+            <label><input type="radio" name="import-mode" value="replace" checked={mode === "replace"} onChange={() => setMode("replace")} /> Replace all cases</label>
           </fieldset>
-          <button type="button" className="primary" disabled={preview.errors.length > 0 || upload.isPending}
-            onClick={() => upload.mutate()}>
-            {upload.isPending ? "Importing…" : `Import ${preview.total} case${preview.total === 1 ? "" : "s"}`}
+          <button type="button" className="primary" disabled={preview.errors.length > 0 || preview.total === 0 || upload.isPending}
+            onClick={() => upload.mutate(file)}>
+            {upload.isPending ? "Importing…" : `Import ${plural(preview.total, "case")}`}
           </button>
         </>
       )}
-      {upload.error && <ErrorBox error={upload.error} title="The import was refused; nothing was saved" />}
+      {refused && (
+        <div className="state error" role="alert">
+          <strong>The import was refused; nothing was saved</strong>
+          <p className="error-message">{refused.summary}</p>
+          {refused.lines.length > 0 && (
+            <ul className="error-lines">{refused.lines.slice(0, 200).map((l, i) => <li key={i}>{l}</li>)}</ul>
+          )}
+        </div>
+      )}
     </section>
   );
 }
@@ -94,7 +112,7 @@ function PreviewTable({ preview }: { preview: Preview }) {
           ))}
         </tbody>
       </table>
-      {preview.total > preview.rows.length && <p className="muted">…and {preview.total - preview.rows.length} more</p>}
+      {preview.total > preview.rows.length && <p className="muted">…and {plural(preview.total - preview.rows.length, "more case")}</p>}
     </div>
   );
 }

@@ -4,7 +4,8 @@ import { api } from "../api/client";
 import type { Case, Page, Version, VersionDiff } from "../api/types";
 import { ErrorBox, Loading } from "../components/States";
 import { TextDiff } from "../components/TextDiff";
-import { when } from "../components/format";
+import { plural, when } from "../components/format";
+import "./testsets.css";
 
 function text(c: Case | undefined): string {
   if (!c) return "";
@@ -32,21 +33,24 @@ export function VersionHistory({ testSetId }: { testSetId: string }) {
   const pick = (label: string, value: string, set: (v: string) => void) => (
     <label>{label}
       <select value={value} onChange={(e) => set(e.target.value)}>
-        {items.map((v) => <option key={v.id} value={v.id}>v{v.version} · {v.case_count} cases · {v.note ?? ""}</option>)}
+        {items.map((v) => <option key={v.id} value={v.id}>v{v.version} · {plural(v.case_count, "case")}{v.note ? ` · ${v.note}` : ""}</option>)}
       </select>
     </label>
   );
   return (
     <section className="panel">
       <h2>Version history</h2>
-      <table className="data">
-        <thead><tr><th scope="col">Version</th><th scope="col">Cases</th><th scope="col">Change</th><th scope="col">Created</th><th scope="col">Hash</th></tr></thead>
-        <tbody>
-          {items.map((v) => (
-            <tr key={v.id}><td>v{v.version}</td><td className="num">{v.case_count}</td><td>{v.note}</td><td>{when(v.created_at)}</td><td><code>{v.content_hash.slice(0, 12)}</code></td></tr>
-          ))}
-        </tbody>
-      </table>
+      {/* Wider than a phone: it scrolls sideways in its own region, which the keyboard can reach. */}
+      <div className="table-scroll" role="region" aria-label="Versions table" tabIndex={0}>
+        <table className="data" aria-label="Versions, newest first">
+          <thead><tr><th scope="col">Version</th><th scope="col">Cases</th><th scope="col">Change</th><th scope="col">Created</th><th scope="col">Hash</th></tr></thead>
+          <tbody>
+            {items.map((v) => (
+              <tr key={v.id}><td>v{v.version}</td><td className="num">{v.case_count}</td><td>{v.note}</td><td>{when(v.created_at)}</td><td><code>{v.content_hash.slice(0, 12)}</code></td></tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {items.length > 1 && (
         <>
           <div className="inline-form">{pick("From", b, setBase)}{pick("To", h, setHead)}</div>

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Case } from "../api/types";
 import { MemoryStorage } from "../testing/memoryStorage";
-import { caseBody, deleteCase, saveCase } from "./caseApi";
+import { caseBody, deleteCase, deleteTestSet, filterCases, renameTestSet, saveCase } from "./caseApi";
 
 const existing: Case = {
   id: "case-1",
@@ -74,5 +74,48 @@ describe("saveCase and deleteCase", () => {
     await deleteCase("ts-1", existing);
     expect(fetch.mock.calls[0][0]).toBe("/v1/test-sets/ts-1/cases/case-1");
     expect(fetch.mock.calls[0][1]?.method).toBe("DELETE");
+  });
+});
+
+describe("renameTestSet and deleteTestSet", () => {
+  it("PATCHes the new name", async () => {
+    const fetch = stubFetch();
+    await renameTestSet("ts-1", "Capitals v2");
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe("/v1/test-sets/ts-1");
+    expect(init?.method).toBe("PATCH");
+    expect(JSON.parse(String(init?.body))).toEqual({ name: "Capitals v2" });
+  });
+
+  it("DELETEs the test set", async () => {
+    const fetch = vi.fn(async () => new Response(null, { status: 204 }));
+    vi.stubGlobal("fetch", fetch);
+    await expect(deleteTestSet("ts-1")).resolves.toBeUndefined();
+    expect(fetch.mock.calls[0]).toEqual(["/v1/test-sets/ts-1", expect.objectContaining({ method: "DELETE" })]);
+  });
+});
+
+describe("filterCases", () => {
+  const cases: Case[] = [
+    existing,
+    { ...existing, id: "case-2", position: 1, description: null, vars: { country: "Japan", n: 3 }, assert: [{ type: "regex", value: "Tok(yo|io)" }] },
+    { ...existing, id: "case-3", position: 2, description: "Peru", vars: {}, assert: [] },
+  ];
+  const ids = (q: string) => filterCases(cases, q).map((c) => c.id);
+
+  it("keeps everything for an empty query", () => {
+    expect(filterCases(cases, "  ")).toBe(cases);
+  });
+
+  it("matches descriptions, variable names and values, and assertions, ignoring case", () => {
+    expect(ids("france")).toEqual(["case-1"]);
+    expect(ids("COUNTRY")).toEqual(["case-1", "case-2"]);
+    expect(ids("3")).toEqual(["case-2"]);
+    expect(ids("tok(yo")).toEqual(["case-2"]);
+    expect(ids("contains paris")).toEqual(["case-1"]);
+  });
+
+  it("needs every word", () => {
+    expect(ids("japan paris")).toEqual([]);
   });
 });
