@@ -160,7 +160,7 @@ def test_every_page_passes_axe_wcag_a_and_aa(
     audit = Audit(page)
 
     loaded(page, f"{base}/runs", "Runs")
-    expect(page.get_by_role("link", name="Capitals, again")).to_be_visible()
+    expect(page.get_by_role("link", name="Capitals, again", exact=True)).to_be_visible()
     audit.check("runs list")
 
     loaded(page, f"{base}/test-sets", "Test sets")
@@ -254,7 +254,7 @@ def check_run_page(page: Page, base: str, data: Seeded, audit: Audit, suffix: st
     audit.check("finished run" + suffix)
 
     page.get_by_label("Show", exact=True).select_option("failed")
-    expect(page.get_by_text("1 matching cases")).to_be_visible()
+    expect(page.get_by_text("1 matching case ×")).to_be_visible()
     audit.check("finished run, failed only" + suffix)
     page.get_by_label("Show", exact=True).select_option("")
     expect(grid).to_contain_text("The capital of France is Paris.")  # every case again

@@ -36,7 +36,7 @@ def test_a_run_of_two_prompt_versions_is_listed_and_launched_again(
          re.compile(r"^\$"), re.compile(r"\d"), "Run again"]
     )  # fmt: skip
 
-    row.get_by_role("link", name="Run fruit again").click()
+    row.get_by_role("link", name="Run again: fruit").click()
     expect(page).to_have_url(re.compile(r"/runs/new\?from="))
     expect(page.get_by_label("Run name (optional)")).to_have_value("fruit (again)")
     # v2 is the latest: ticked in the list; v1 is an earlier version, listed apart

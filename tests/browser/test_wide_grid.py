@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -81,3 +82,26 @@ def test_on_a_phone_the_case_column_narrows_and_cells_stay_readable(
     assert case["width"] <= 120 and first["width"] >= 200, (case, first)
     page.set_viewport_size({"width": 1280, "height": 800})  # and back: the columns follow
     expect(page.get_by_role("rowheader").first).to_have_css("width", "220px")
+
+
+def test_the_cell_view_steps_along_the_row_then_to_the_next(
+    page: Page, assay_up: AssayUp, database_url: str
+) -> None:
+    run = seed_run(database_url, workspace_of(assay_up), Shape(3, 1, 2, 2), name="steps")
+    page.goto(f"{assay_up.url}/runs/{run}")
+    expect(cell(page, 0, 0)).to_contain_text(output_of(0, 0, 0, 0))
+    page.get_by_role("grid", name="Results").focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(output_of(0, 0, 0, 0))
+    expect(dialog.get_by_role("button", name=re.compile("Previous"))).to_be_disabled()
+    page.keyboard.press("]")
+    expect(dialog).to_contain_text(output_of(0, 0, 0, 1))
+    for _ in range(3):  # past the row's last cell (model 1, repeat 1) to the next case
+        dialog.get_by_role("button", name=re.compile("Next")).click()
+    expect(dialog).to_contain_text(output_of(1, 0, 0, 0))
+    page.keyboard.press("[")
+    expect(dialog).to_contain_text(output_of(0, 0, 1, 1))
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(cell(page, 0, 3)).to_have_attribute("aria-selected", "true")  # the grid followed

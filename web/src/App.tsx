@@ -27,9 +27,19 @@ export function App() {
           <Route path="/runs/:id" element={<RunPage />} />
           <Route path="/runs/:id/compare" element={<ComparePage />} />
           <Route path="/settings" element={<SettingsPage />} />
-          <Route path="*" element={<div className="page"><Empty page title="Page not found">There is no page at this address.</Empty></div>} />
+          <Route path="*" element={<NotFound />} />
         </Routes>
       </Layout>
     </AuthGate>
+  );
+}
+
+function NotFound() {
+  return (
+    <div className="page">
+      <Empty page title="Page not found" back={{ to: "/runs", label: "Go to the runs" }}>
+        There is no page at this address: the link may be mistyped or out of date. The menu above leads to every part of Assay.
+      </Empty>
+    </div>
   );
 }

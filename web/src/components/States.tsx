@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
+import { Link } from "react-router-dom";
 import { ApiError } from "../api/client";
+import { backTo, explain } from "./errors";
 import { errorLine } from "./format";
 
 export function Loading({ what = "Loading" }: { what?: string }) {
@@ -10,38 +12,74 @@ export function Loading({ what = "Loading" }: { what?: string }) {
   );
 }
 
-/** An error as the API said it: its message, code and any per-line details. */
-export function ErrorBox({ error, title = "Something went wrong" }: { error: unknown; title?: string }) {
-  const api = error instanceof ApiError ? error : null;
-  const message = error instanceof Error ? error.message : String(error);
-  const lines = api?.details?.errors;
+interface Back {
+  to: string;
+  label: string;
+}
+
+/**
+ * An error in words a person can act on: a heading, one sentence (the API's own words when it
+ * explains a refusal), any per-line details, and what the API said verbatim under "Technical
+ * details". `page` makes it the page's content: an h1 heading and a link back to a list.
+ */
+export function ErrorBox({ error, title, page = false, back, onRetry, onDismiss }: {
+  error: unknown;
+  title?: string;
+  page?: boolean;
+  back?: Back;
+  onRetry?: () => void;
+  onDismiss?: () => void;
+}) {
+  const e = explain(error);
+  const heading = (page ? e.title ?? title : title ?? e.title) ?? "Something went wrong";
+  const lines = error instanceof ApiError && e.kind === "other" ? error.details?.errors : null;
+  const link = back ?? (page ? backTo(e.thing) : null);
+  const Heading = page ? "h1" : "strong";
   return (
-    <div className="state error" role="alert">
-      <strong>{title}</strong>
-      <p className="error-message">{message}</p>
-      {api && api.code !== "network_error" && (
-        <p className="muted">
-          {api.status} · {api.code}
-        </p>
-      )}
+    <div className={page ? "state error error-page" : "state error"} role={page ? undefined : "alert"}>
+      <Heading className="error-title">{heading}</Heading>
+      <p className="error-message">{e.sentence}</p>
       {Array.isArray(lines) && lines.length > 0 && (
         <ul className="error-lines">
-          {lines.slice(0, 50).map((e, i) => (
-            <li key={i}>{errorLine(e)}</li>
+          {lines.slice(0, 50).map((line, i) => (
+            <li key={i}>{errorLine(line)}</li>
           ))}
         </ul>
+      )}
+      {e.technical && (
+        <details className="error-technical">
+          <summary>Technical details</summary>
+          <code>{e.technical}</code>
+        </details>
+      )}
+      {(link || onRetry || onDismiss) && (
+        <p className="error-actions">
+          {onRetry && <button type="button" onClick={onRetry}>Try again</button>}
+          {link && <Link to={link.to}>{link.label}</Link>}
+          {onDismiss && <button type="button" className="link" onClick={onDismiss}>Dismiss</button>}
+        </p>
       )}
     </div>
   );
 }
 
+/** A page that could not be shown: the error as its heading, and a way back. */
+export function ErrorPage(props: { error: unknown; title?: string; back?: Back; onRetry?: () => void }) {
+  return (
+    <div className="page">
+      <ErrorBox page {...props} />
+    </div>
+  );
+}
+
 /** Nothing to show; `page` when it is all the page shows, so its title is the page's heading. */
-export function Empty({ title, children, page = false }: { title: string; children?: ReactNode; page?: boolean }) {
+export function Empty({ title, children, page = false, back }: { title: string; children?: ReactNode; page?: boolean; back?: Back }) {
   const Heading = page ? "h1" : "h2";
   return (
     <div className="state empty">
       <Heading>{title}</Heading>
       {children && <div>{children}</div>}
+      {back && <p><Link to={back.to}>{back.label}</Link></p>}
     </div>
   );
 }

@@ -1,16 +1,49 @@
+import { useCallback, useState } from "react";
 import { api, type Query } from "../api/client";
 
-/** Fetches an export with the caller's credentials and saves it under `filename`. */
-export async function download(path: string, query: Query, filename: string): Promise<void> {
+/** Fetches an export with the caller's credentials and saves it under `filename`; rejects
+ * with the API's error when it fails. */
+export async function saveExport(path: string, query: Query, filename: string): Promise<void> {
+  const text = await api<string>(path, { query, raw: true });
+  const href = URL.createObjectURL(new Blob([text]));
+  const a = document.createElement("a");
+  a.href = href;
+  a.download = filename;
+  a.click();
+  URL.revokeObjectURL(href);
+}
+
+/**
+ * An export the page can show the state of: `start` it, read `busy` (the file being fetched)
+ * and `error` (show it inline, next to the control, with `ErrorBox`), `clear` the error.
+ */
+export function useDownload() {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const start = useCallback(async (path: string, query: Query, filename: string) => {
+    setError(null);
+    setBusy(filename);
+    try {
+      await saveExport(path, query, filename);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  }, []);
+  const clear = useCallback(() => setError(null), []);
+  return { start, busy, error, clear };
+}
+
+/**
+ * Fire-and-forget export for callers not yet showing the state themselves: `onError` gets a
+ * failure; without it, the failure is announced in a native alert (prefer `useDownload`).
+ */
+export async function download(path: string, query: Query, filename: string, onError?: (error: unknown) => void): Promise<void> {
   try {
-    const text = await api<string>(path, { query, raw: true });
-    const href = URL.createObjectURL(new Blob([text]));
-    const a = document.createElement("a");
-    a.href = href;
-    a.download = filename;
-    a.click();
-    URL.revokeObjectURL(href);
+    await saveExport(path, query, filename);
   } catch (e) {
-    window.alert(e instanceof Error ? e.message : String(e));
+    if (onError) onError(e);
+    else window.alert(e instanceof Error ? e.message : String(e));
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duration, errorLine, int, ms, pct, show, usd, when } from "./format";
+import { duration, errorLine, int, ms, pct, plural, show, usd, when } from "./format";
 
 describe("usd", () => {
   it("shows a dash for a missing cost and a bare $0 for zero", () => {
@@ -136,5 +136,19 @@ describe("errorLine", () => {
     expect(errorLine("plain text")).toBe("plain text");
     expect(errorLine(null)).toBe("null");
     expect(errorLine(7)).toBe("7");
+  });
+});
+
+describe("plural", () => {
+  it("uses the singular for exactly one and the plural otherwise, zero included", () => {
+    expect(plural(1, "case")).toBe("1 case");
+    expect(plural(0, "case")).toBe("0 cases");
+    expect(plural(2, "cell")).toBe("2 cells");
+  });
+
+  it("takes an irregular plural and groups thousands", () => {
+    expect(plural(3, "entry", "entries")).toBe("3 entries");
+    expect(plural(1, "entry", "entries")).toBe("1 entry");
+    expect(plural(1200, "cell")).toBe((1200).toLocaleString() + " cells");
   });
 });

@@ -47,3 +47,8 @@ export function errorLine(entry: unknown): string {
     .filter(Boolean).join(", ");
   return where ? `${where}: ${e.message}` : String(e.message ?? JSON.stringify(e));
 }
+
+/** "1 case", "2 cases", "1,200 cells": a count with its noun, singular only for exactly one. */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count.toLocaleString()} ${count === 1 ? noun : nouns}`;
+}

@@ -79,7 +79,7 @@ export function ComparePage() {
         ))}
       </fieldset>
       {pages.isPending && shown.length > 0 && base ? <Loading what="Comparing" /> : null}
-      {pages.error && <ErrorBox error={pages.error} />}
+      {pages.error && !baseRun.error && !head.error ? <ErrorBox error={pages.error} title="Could not compare the runs" /> : null}
       {shown.length === 0 && <Empty title="Nothing to show">Tick at least one kind of change above.</Empty>}
       {pages.data && items.length === 0 && <Empty title="Nothing to show">No cells changed this way.</Empty>}
       <ol className="compare-list">

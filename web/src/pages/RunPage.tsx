@@ -1,32 +1,41 @@
 import { useEffect } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
-import { api } from "../api/client";
+import { api, ApiError } from "../api/client";
 import type { Page, Run } from "../api/types";
-import { ErrorBox, Loading } from "../components/States";
-import { download } from "../components/download";
-import { when } from "../components/format";
+import { ErrorBox, ErrorPage, Loading } from "../components/States";
+import { useDownload } from "../components/download";
+import { plural, when } from "../components/format";
 import { ProgressPanel } from "../runs/ProgressPanel";
 import { ResultsGrid } from "../runs/ResultsGrid";
 import { RunCharts } from "../runs/RunCharts";
 import { StatusBadge } from "../runs/StatusBadge";
 import { SummaryTable } from "../runs/SummaryTable";
+import { pollEvery } from "../runs/progress";
 import { prefetchFirstPage } from "../runs/useResultRows";
-import { FINISHED } from "./RunsPage";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const refused = (e: unknown) => e instanceof ApiError && e.status >= 400 && e.status < 500;
 
 export function RunPage() {
   const { id = "" } = useParams();
-  // The first results page does not depend on the run's shape: ask for both at once.
-  useEffect(() => prefetchFirstPage(id), [id]);
+  // The first results page does not depend on the run's shape: ask for both at once (an
+  // address that is no run id gets one answer, the run's refusal, not two).
+  useEffect(() => { if (UUID.test(id)) prefetchFirstPage(id); }, [id]);
   const run = useQuery({
     queryKey: ["run", id],
     queryFn: () => api<Run>(`/runs/${id}`),
-    // Live progress: poll the counts in Postgres until the run has finished.
-    refetchInterval: (q) => (q.state.data && FINISHED.has(q.state.data.status) ? false : 1000),
+    // Live progress: poll the counts in Postgres until the run has finished, or the API
+    // has said there is no such run.
+    refetchInterval: (q) => pollEvery(q.state.data?.status, q.state.error),
   });
+  const exporter = useDownload();
   if (run.isPending) return <Loading what="Loading the run" />;
-  if (run.error) return <div className="page"><ErrorBox error={run.error} /></div>;
+  if (run.error && (!run.data || refused(run.error))) {
+    return <ErrorPage error={run.error} back={{ to: "/runs", label: "All runs" }} onRetry={refused(run.error) ? undefined : () => run.refetch()} />;
+  }
   const r = run.data;
+  if (!r) return null;
   const name = r.name ?? r.id.slice(0, 8);
   return (
     <div className="page wide">
@@ -34,11 +43,17 @@ export function RunPage() {
       <div className="title-row">
         <h1>{name}</h1>
         <StatusBadge status={r.status} />
-        <span className="muted">{r.total_cells.toLocaleString()} cells · started {when(r.started_at ?? r.created_at)}</span>
+        <span className="muted">{plural(r.total_cells, "cell")} · started {when(r.started_at ?? r.created_at)}</span>
         <span className="spacer" />
-        <ExportMenu run={r} name={name} />
+        <ExportMenu run={r} name={name} start={exporter.start} busy={exporter.busy} />
         <CompareWith run={r} />
       </div>
+      {exporter.error ? <ErrorBox error={exporter.error} title="The export failed" onDismiss={exporter.clear} /> : null}
+      {run.error ? (
+        <p className="state warn-box" role="status">
+          Lost contact with the API: the figures below may be out of date. Trying again every few seconds…
+        </p>
+      ) : null}
       <ProgressPanel run={r} />
       {r.summary && r.summary.length > 0 && (
         <section aria-labelledby="summary-title">
@@ -52,20 +67,30 @@ export function RunPage() {
   );
 }
 
-function ExportMenu({ run, name }: { run: Run; name: string }) {
+const FORMATS: Record<string, string> = { csv: "csv", jsonl: "jsonl", junit: "xml" };
+
+function ExportMenu({ run, name, start, busy }: {
+  run: Run;
+  name: string;
+  start: (path: string, query: { format: string }, filename: string) => void;
+  busy: string | null;
+}) {
   return (
-    <label>
-      <span className="sr-only">Export results</span>
-      <select value="" onChange={(e) => {
-        const ext = { csv: "csv", jsonl: "jsonl", junit: "xml" }[e.target.value];
-        if (ext) download(`/runs/${run.id}/export`, { format: e.target.value }, `${name}.${ext}`);
-      }}>
-        <option value="">Export…</option>
-        <option value="csv">CSV</option>
-        <option value="jsonl">JSONL</option>
-        <option value="junit">JUnit XML</option>
-      </select>
-    </label>
+    <span className="export">
+      <label>
+        <span className="sr-only">Export results</span>
+        <select value="" disabled={busy !== null} onChange={(e) => {
+          const ext = FORMATS[e.target.value];
+          if (ext) start(`/runs/${run.id}/export`, { format: e.target.value }, `${name}.${ext}`);
+        }}>
+          <option value="">Export…</option>
+          <option value="csv">CSV</option>
+          <option value="jsonl">JSONL</option>
+          <option value="junit">JUnit XML</option>
+        </select>
+      </label>
+      <span className="muted small" role="status">{busy ? `Preparing ${busy}…` : ""}</span>
+    </span>
   );
 }
 

@@ -47,7 +47,7 @@ export function RunsPage() {
                   <td className="num">{r.overview ? pct(r.overview.pass_rate) : "—"}</td>
                   <td className="num">{r.overview ? usd(r.overview.cost) : "—"}</td>
                   <td>{when(r.created_at)}</td>
-                  <td><Link to={`/runs/new?from=${r.id}`} aria-label={`Run ${r.name ?? r.id.slice(0, 8)} again`}>Run again</Link></td>
+                  <td><Link to={`/runs/new?from=${r.id}`} aria-label={`Run again: ${r.name ?? r.id.slice(0, 8)}`}>Run again</Link></td>
                 </tr>
               ))}
             </tbody>

@@ -1,70 +1,108 @@
-import { useEffect, useRef } from "react";
-import { useQuery } from "@tanstack/react-query";
-import { api } from "../api/client";
-import type { Case, CasePage, Page, Result, Run, TestSet, Version } from "../api/types";
+import { useEffect, useRef, type KeyboardEvent } from "react";
+import type { Assertion, Result, Run } from "../api/types";
 import { TextDiff } from "../components/TextDiff";
-import { ms, show, usd } from "../components/format";
+import { ms, plural, show, usd } from "../components/format";
+import { assertionRows, expectedOf } from "./cellAssertions";
 import { Outcome } from "./StatusBadge";
 
-/** The case the cell ran, found through the test set that owns the run's pinned version. */
-function useCase(run: Run, position: number) {
-  return useQuery({
-    queryKey: ["run-case", run.test_set_version_id, position],
-    enabled: Boolean(run.test_set_version_id),
-    queryFn: async (): Promise<Case | null> => {
-      const sets = await api<Page<TestSet>>("/test-sets", { query: { limit: 500 } });
-      for (const s of sets.items) {
-        const owns = s.latest_version?.id === run.test_set_version_id ||
-          (await api<Page<Version>>(`/test-sets/${s.id}/versions`, { query: { limit: 500 } })).items.some((v) => v.id === run.test_set_version_id);
-        if (!owns) continue;
-        const cursor = position > 0 ? btoa(JSON.stringify([position - 1])).replace(/=+$/, "") : undefined;
-        const page = await api<CasePage>(`/test-sets/${s.id}/cases`, { query: { version_id: run.test_set_version_id, cursor, limit: 1 } });
-        return page.items[0] ?? null;
-      }
-      return null;
-    },
-  });
-}
+/** A result as the API sends it: with its case's own assertions (`assert`). */
+type CellWithCase = Result & { assert?: Assertion[] };
 
-/** A full-screen view of one cell: output, every assertion, and the output diffed with what was expected. */
-export function CellView({ cell, run, onClose }: { cell: Result; run: Run; onClose: () => void }) {
+const OUTCOME_CLASS: Record<string, string> = { pass: "badge pass", fail: "badge fail", "not evaluated": "badge", pending: "badge" };
+
+/**
+ * A full-screen view of one cell: an error first when its call failed, every assertion (graded,
+ * or why not), and the output diffed with what was expected. `onPrev` / `onNext` step to the
+ * neighbouring cells (buttons, `[` / `]`, Alt+← / Alt+→); leave one out at an end.
+ */
+export function CellView({ cell, run, onClose, onPrev, onNext }: {
+  cell: Result;
+  run: Run;
+  onClose: () => void;
+  onPrev?: () => void;
+  onNext?: () => void;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => { dialog.current?.showModal(); }, []);
-  const testCase = useCase(run, cell.case_position);
-  const expected = testCase.data?.assert.find((a) => typeof a.value === "string" && a.value !== "");
+  useEffect(() => { dialog.current?.scrollTo?.({ top: 0 }); }, [cell.cell_id]);
+  const assertions = (cell as CellWithCase).assert ?? [];
+  const rows = assertionRows(cell, assertions);
+  const expected = cell.error ? undefined : expectedOf(assertions);
+  const stepping = Boolean(onPrev || onNext);
+  const repeat = run.repeats > 1 ? ` · repeat ${cell.repeat + 1}` : "";
+
+  function onKey(e: KeyboardEvent<HTMLDialogElement>) {
+    const back = e.key === "[" || (e.altKey && e.key === "ArrowLeft");
+    const forward = e.key === "]" || (e.altKey && e.key === "ArrowRight");
+    const go = back ? onPrev : forward ? onNext : undefined;
+    if (!go) return;
+    e.preventDefault(); // Alt+← would otherwise take the browser back a page
+    go();
+  }
+
   return (
-    <dialog ref={dialog} className="cell-view" aria-labelledby="cell-title" onClose={onClose}>
-      <header className="title-row">
-        <h2 id="cell-title">Case {cell.case_position + 1} · {cell.provider} · {cell.prompt_label}</h2>
-        <span className="spacer" />
-        <button type="button" onClick={() => dialog.current?.close()} autoFocus>Close</button>
+    <dialog ref={dialog} className="cell-view" aria-labelledby="cell-title" onClose={onClose} onKeyDown={onKey}>
+      <header className="cell-view-head">
+        <h2 id="cell-title">Case {cell.case_position + 1} · {cell.provider} · {cell.prompt_label}{repeat}</h2>
+        <div className="cell-view-actions">
+          {stepping && (
+            <>
+              <button type="button" onClick={onPrev} disabled={!onPrev} aria-keyshortcuts="[ Alt+ArrowLeft" title="Previous cell ([ or Alt+←)">
+                <span aria-hidden="true">← </span>Previous
+              </button>
+              <button type="button" onClick={onNext} disabled={!onNext} aria-keyshortcuts="] Alt+ArrowRight" title="Next cell (] or Alt+→)">
+                Next<span aria-hidden="true"> →</span>
+              </button>
+            </>
+          )}
+          <button type="button" onClick={() => dialog.current?.close()} autoFocus>Close</button>
+        </div>
       </header>
       <p>
         <Outcome passed={cell.passed} error={cell.error} state={cell.state} /> score {cell.score ?? "—"} · {ms(cell.latency_ms)} ·{" "}
-        {cell.prompt_tokens ?? 0} in / {cell.completion_tokens ?? 0} out tokens · {usd(cell.cost)}{cell.cached && " · from cache"}
+        {plural(cell.prompt_tokens ?? 0, "token")} in / {plural(cell.completion_tokens ?? 0, "token")} out · {usd(cell.cost)}{cell.cached && " · from cache"}
       </p>
+      {cell.error && (
+        <section className="cell-error" aria-labelledby="cell-error-title">
+          <h3 id="cell-error-title">The call failed</h3>
+          <pre>{cell.error}</pre>
+          <p className="small">The model gave no answer, so this cell's assertions were not evaluated; it counts as failing.</p>
+        </section>
+      )}
       <h3>Variables</h3>
-      <dl className="vars-list">
-        {Object.entries(cell.vars).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{show(v)}</dd></div>)}
-      </dl>
-      {cell.error && <><h3>Error</h3><pre className="state error">{cell.error}</pre></>}
+      {Object.keys(cell.vars).length ? (
+        <dl className="vars-list">
+          {Object.entries(cell.vars).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{show(v)}</dd></div>)}
+        </dl>
+      ) : <p className="muted">This case has no variables.</p>}
       <h3>Assertions</h3>
-      {cell.grading?.results?.length ? (
-        <table className="data">
-          <thead><tr><th scope="col">Type</th><th scope="col">Result</th><th scope="col">Score</th><th scope="col">Reason</th></tr></thead>
-          <tbody>
-            {cell.grading.results.map((g, i) => (
-              <tr key={i}><td>{g.type}</td><td>{g.passed ? "pass" : "fail"}</td><td className="num">{g.score}</td><td>{g.reason}</td></tr>
-            ))}
-          </tbody>
-        </table>
-      ) : <p className="muted">No assertions.</p>}
+      {rows.length ? (
+        <div className="table-scroll" role="region" aria-label="Assertions" tabIndex={0}>
+          <table className="data">
+            <thead><tr><th scope="col">Type</th><th scope="col">Expected</th><th scope="col">Result</th><th scope="col">Score</th><th scope="col">Reason</th></tr></thead>
+            <tbody>
+              {rows.map((g, i) => (
+                <tr key={i}>
+                  <td>{g.type}</td><td className="assert-value">{g.value}</td>
+                  <td><span className={OUTCOME_CLASS[g.outcome]}>{g.outcome}</span></td>
+                  <td className="num">{g.score ?? "—"}</td><td>{g.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : <p className="muted">This case has no assertions.</p>}
       <h3>Output</h3>
-      {expected ? (
-        <TextDiff leftLabel={`Expected (${expected.type})`} rightLabel="Output" left={String(expected.value)} right={cell.output ?? ""} />
+      {cell.error && !cell.output ? (
+        <p className="muted">No output: the call ended in the error above.</p>
+      ) : cell.output === null ? (
+        <p className="muted">No output yet: the cell is {cell.state}.</p>
+      ) : expected ? (
+        <TextDiff leftLabel={`Expected (${expected.type})`} rightLabel="Output" left={String(expected.value)} right={cell.output} />
       ) : (
         <pre className="rendered">{cell.output}</pre>
       )}
+      {stepping && <p className="muted small">Keys: [ and ] (or Alt+← and Alt+→) step to the previous and next cell; Esc closes.</p>}
     </dialog>
   );
 }

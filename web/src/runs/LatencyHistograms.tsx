@@ -1,41 +1,41 @@
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { LatencyHistogram, LatencySeries } from "../api/types";
-import { ms } from "../components/format";
+import { ms, plural } from "../components/format";
+import { seriesNames, type SeriesName } from "./chartLabels";
+import { useWidth } from "./useWidth";
 
 // One small histogram per model on the run's shared buckets, so their shapes compare at a glance.
-const W = 400;
-const H = 70;
-const LEFT = 8;
+const H = 64;
+const SIDE = 2;
 const BOTTOM = 16;
 const BUCKETS = 20;
 
-const name = (s: LatencySeries, many: boolean) => {
-  const model = s.provider.replace(/^openrouter:/, "");
-  return many ? `${model} · ${s.prompt}` : model;
-};
-
-function Histogram({ series, edges, many }: { series: LatencySeries; edges: number[]; many: boolean }) {
+function Histogram({ series, edges, name, width }: { series: LatencySeries; edges: number[]; name: SeriesName; width: number }) {
+  const W = Math.max(200, width);
   const top = Math.max(1, ...series.counts);
   const calls = series.counts.reduce((a, b) => a + b, 0);
-  const width = (W - 2 * LEFT) / Math.max(1, series.counts.length);
-  const title = name(series, many);
-  const spoken = `${title}: ${calls} calls from ${ms(edges[0])} to ${ms(edges[edges.length - 1])}, p50 ${ms(series.p50)}, p95 ${ms(series.p95)}; calls per bucket ${series.counts.join(", ")}`;
+  const bar = (W - 2 * SIDE) / Math.max(1, series.counts.length);
+  const spoken = `${name.full}: ${plural(calls, "call")} from ${ms(edges[0])} to ${ms(edges[edges.length - 1])}, p50 ${ms(series.p50)}, p95 ${ms(series.p95)}; calls per bucket ${series.counts.join(", ")}`;
   return (
     <div className="histogram">
-      <div className="muted">{title} · p50 {ms(series.p50)} · p95 {ms(series.p95)}</div>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={spoken}>
+      <div className="histogram-title" title={name.full}>
+        <span className="hbar-model">{name.model}</span>
+        {name.prompt && <span className="hbar-prompt"> · {name.prompt}</span>}
+        <span className="muted small"> · p50 {ms(series.p50)} · p95 {ms(series.p95)}</span>
+      </div>
+      <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={spoken}>
         {series.counts.map((c, i) => {
           const h = ((H - BOTTOM - 4) * c) / top;
           return (
-            <rect key={i} x={LEFT + i * width + 1} y={H - BOTTOM - h} width={Math.max(1, width - 2)} height={h} className="bar-fill">
-              <title>{`${ms(edges[i])} – ${ms(edges[i + 1])}: ${c}`}</title>
+            <rect key={i} x={SIDE + i * bar + 1} y={H - BOTTOM - h} width={Math.max(1, bar - 2)} height={h} className="bar-fill">
+              <title>{`${ms(edges[i])} – ${ms(edges[i + 1])}: ${plural(c, "call")}`}</title>
             </rect>
           );
         })}
-        <line x1={LEFT} x2={W - LEFT} y1={H - BOTTOM} y2={H - BOTTOM} className="axis-line" />
-        <text x={LEFT} y={H - 3} className="axis">{ms(edges[0])}</text>
-        <text x={W - LEFT} y={H - 3} textAnchor="end" className="axis">{ms(edges[edges.length - 1])}</text>
+        <line x1={SIDE} x2={W - SIDE} y1={H - BOTTOM} y2={H - BOTTOM} className="axis-line" />
+        <text x={SIDE} y={H - 3} className="axis">{ms(edges[0])}</text>
+        <text x={W - SIDE} y={H - 3} textAnchor="end" className="axis">{ms(edges[edges.length - 1])}</text>
       </svg>
     </div>
   );
@@ -43,6 +43,7 @@ function Histogram({ series, edges, many }: { series: LatencySeries; edges: numb
 
 /** Latency distribution per model from /runs/{id}/latency; `version` refetches it as results land. */
 export function LatencyHistograms({ runId, version }: { runId: string; version: number }) {
+  const [ref, width] = useWidth(360);
   const hist = useQuery({
     queryKey: ["run-latency", runId, version],
     queryFn: () => api<LatencyHistogram>(`/runs/${runId}/latency`, { query: { buckets: BUCKETS } }),
@@ -50,13 +51,15 @@ export function LatencyHistograms({ runId, version }: { runId: string; version: 
   });
   const data = hist.data;
   if (!data || data.series.length === 0) return null;
-  const many = new Set(data.series.map((s) => s.prompt)).size > 1;
+  const names = seriesNames(data.series.map((s) => ({ provider: s.provider, prompt: s.prompt })));
   return (
     <figure className="chart">
       <figcaption>Latency distribution</figcaption>
-      {data.series.map((s) => (
-        <Histogram key={`${s.prompt}\u0000${s.provider}`} series={s} edges={data.bucket_edges_ms} many={many} />
-      ))}
+      <div ref={ref} className="chart-body">
+        {data.series.map((s, i) => (
+          <Histogram key={`${s.prompt}\u0000${s.provider}`} series={s} edges={data.bucket_edges_ms} name={names[i]} width={width} />
+        ))}
+      </div>
     </figure>
   );
 }

@@ -35,7 +35,9 @@ export function ResultsGrid({ run }: { run: Run }) {
   const data = useResultRows(run, filters);
   const scroller = useRef<HTMLDivElement>(null);
   const [at, setAt] = useState({ row: 0, col: 0 });
-  const [open, setOpen] = useState<Result | null>(null);
+  const [open, setOpen] = useState<{ row: number; col: number } | null>(null);
+  // The cell on show stays while a neighbouring row it steps to is still loading.
+  const lastOpen = useRef<Result | null>(null);
   const rows = useVirtualizer({ count: data.rowCount, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
   const cols = useVirtualizer({
     horizontal: true, count: columns.length, getScrollElement: () => scroller.current, estimateSize: () => cellWidth,
@@ -53,7 +55,7 @@ export function ResultsGrid({ run }: { run: Run }) {
     const t = window.setTimeout(() => data.ensure(first, last, firstCol, lastCol), rows.isScrolling || cols.isScrolling ? 120 : 0);
     return () => window.clearTimeout(t);
   });
-  useEffect(() => setAt({ row: 0, col: 0 }), [filters]);
+  useEffect(() => { setAt({ row: 0, col: 0 }); setOpen(null); }, [filters]);
 
   function onKey(e: KeyboardEvent<HTMLDivElement>) {
     const page = Math.max(1, last - first - 1);
@@ -62,7 +64,7 @@ export function ResultsGrid({ run }: { run: Run }) {
     };
     if (e.key === "Enter") {
       const cell = data.row(at.row)?.cells.get(columns[at.col]?.key ?? "");
-      if (cell) { e.preventDefault(); setOpen(cell); }
+      if (cell) { e.preventDefault(); setOpen({ ...at }); }
       return;
     }
     let move = moves[e.key];
@@ -72,6 +74,22 @@ export function ResultsGrid({ run }: { run: Run }) {
     e.preventDefault();
     const row = Math.max(0, Math.min(data.rowCount - 1, at.row + move[0]));
     const col = Math.max(0, Math.min(columns.length - 1, at.col + move[1]));
+    setAt({ row, col });
+    rows.scrollToIndex(row, { align: "auto" });
+    cols.scrollToIndex(col, { align: "auto" });
+  }
+
+  const openCell = open ? data.row(open.row)?.cells.get(columns[open.col]?.key ?? "") : undefined;
+  if (openCell) lastOpen.current = openCell;
+  const shown = openCell ?? lastOpen.current;
+  /** The cell view steps through cells in reading order: along the row, then the next row. */
+  function step(d: 1 | -1) {
+    if (!open) return;
+    let { row, col } = open;
+    col += d;
+    if (col < 0) { row -= 1; col = columns.length - 1; } else if (col >= columns.length) { row += 1; col = 0; }
+    if (row < 0 || row >= data.rowCount) return;
+    setOpen({ row, col });
     setAt({ row, col });
     rows.scrollToIndex(row, { align: "auto" });
     cols.scrollToIndex(col, { align: "auto" });
@@ -88,7 +106,7 @@ export function ResultsGrid({ run }: { run: Run }) {
       {data.error ? <ErrorBox error={data.error} title="Could not load results" /> : null}
       {data.error ? <button type="button" onClick={data.retry}>Retry</button> : null}
       <p className="muted small" aria-live="polite">
-        {data.done ? `${data.rowCount.toLocaleString()} ${filters.status || filters.model || filters.q ? "matching " : ""}cases` : `${data.rowCount.toLocaleString()} matching cases so far…`}
+        {data.done ? `${data.rowCount.toLocaleString()} ${filters.status || filters.model || filters.q ? "matching " : ""}case${data.rowCount === 1 ? "" : "s"}` : `${data.rowCount.toLocaleString()} matching case${data.rowCount === 1 ? "" : "s"} so far…`}
         {" × "}{described}{" · "}arrow keys move, Enter opens a cell
       </p>
       <div ref={scroller} className="results-scroll" role="grid" aria-label="Results" aria-rowcount={data.rowCount + 1}
@@ -130,7 +148,7 @@ export function ResultsGrid({ run }: { run: Run }) {
                   return (
                     <div key={c.key} id={`cell-${v.index}-${i}`} role="gridcell" aria-colindex={i + 2} aria-selected={active}
                       data-col={i} className={active ? "result active" : "result"} style={{ width: cellWidth }}
-                      onClick={() => setAt({ row: v.index, col: i })} onDoubleClick={() => cell && setOpen(cell)}>
+                      onClick={() => setAt({ row: v.index, col: i })} onDoubleClick={() => cell && setOpen({ row: v.index, col: i })}>
                       {row && (cell || data.loaded(v.index, i)) ? <ResultCell cell={cell} /> : <span className="skeleton" aria-hidden="true" />}
                     </div>
                   );
@@ -140,7 +158,11 @@ export function ResultsGrid({ run }: { run: Run }) {
           })}
         </div>
       </div>
-      {open && <CellView cell={open} run={run} onClose={() => { setOpen(null); scroller.current?.focus(); }} />}
+      {open && shown && (
+        <CellView cell={shown} run={run} onClose={() => { setOpen(null); scroller.current?.focus(); }}
+          onPrev={open.row > 0 || open.col > 0 ? () => step(-1) : undefined}
+          onNext={open.row < data.rowCount - 1 || open.col < columns.length - 1 ? () => step(1) : undefined} />
+      )}
     </section>
   );
 }

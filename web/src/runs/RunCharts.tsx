@@ -1,76 +1,103 @@
 import type { SummaryRow } from "../api/types";
-import { pct, usd } from "../components/format";
+import { pct, plural, usd } from "../components/format";
+import { clusters, numberList, nudge, seriesNames, type SeriesName } from "./chartLabels";
 import { LatencyHistograms } from "./LatencyHistograms";
+import { useWidth } from "./useWidth";
 
-// Hand-drawn SVG: a few small charts need no chart library. Each has a text alternative.
-const W = 400;
-const ROW = 22;
-const LEFT = 140;
+// A few small charts need no chart library. Labels are HTML, or SVG drawn one unit a pixel at
+// the width it gets (see useWidth), so text keeps its size on a phone; each chart has a text
+// alternative.
 
-const label = (r: SummaryRow, many: boolean) => (many ? `${r.provider} · ${r.prompt_label}` : r.provider);
-const cut = (s: string) => { const t = s.replace(/^openrouter:/, ""); return t.length > 24 ? `…${t.slice(-23)}` : t; };
+const namesOf = (rows: SummaryRow[]) => seriesNames(rows.map((r) => ({ provider: r.provider, prompt: r.prompt_label })));
 
-function Bars({ title, rows, value, text, max }: { title: string; rows: SummaryRow[]; value: (r: SummaryRow) => number; text: (r: SummaryRow) => string; max: number }) {
-  const many = new Set(rows.map((r) => r.prompt_label)).size > 1;
-  const h = rows.length * ROW + 10;
+/** Pass rate per prompt × model as HTML bars: the whole model name, the prompt beneath it. */
+function PassRates({ rows, names }: { rows: SummaryRow[]; names: SeriesName[] }) {
+  const spoken = rows.map((r, i) => `${names[i].full} ${pct(r.pass_rate)}`).join(", ");
   return (
     <figure className="chart">
-      <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${h}`} role="img" aria-label={`${title}: ${rows.map((r) => `${label(r, many)} ${text(r)}`).join(", ")}`}>
-        {rows.map((r, i) => {
-          const w = max > 0 ? ((W - LEFT - 110) * value(r)) / max : 0;
-          return (
-            <g key={i} transform={`translate(0 ${i * ROW + 5})`}>
-              <text x={LEFT - 6} y={14} textAnchor="end" className="axis">{cut(label(r, many))}</text>
-              <rect x={LEFT} y={3} width={Math.max(1, w)} height={ROW - 8} className="bar-fill" />
-              <text x={LEFT + w + 4} y={14} className="value">{text(r)}</text>
-            </g>
-          );
-        })}
-      </svg>
+      <figcaption>Pass rate by model</figcaption>
+      <div className="hbars" role="img" aria-label={`Pass rate by model: ${spoken}`}>
+        {rows.map((r, i) => (
+          <div className="hbar" key={`${r.prompt_label}\u0000${r.provider}`} title={`${names[i].full}: ${pct(r.pass_rate)}`}>
+            <span className="hbar-label">
+              <span className="hbar-model">{names[i].model}</span>
+              {names[i].prompt && <span className="hbar-prompt">{names[i].prompt}</span>}
+            </span>
+            <span className="hbar-track"><span className="hbar-fill" style={{ width: `${(r.pass_rate ?? 0) * 100}%` }} /></span>
+            <span className="hbar-value">{pct(r.pass_rate)}</span>
+          </div>
+        ))}
+      </div>
     </figure>
   );
 }
 
-function CostVsPass({ rows }: { rows: SummaryRow[] }) {
-  const many = new Set(rows.map((r) => r.prompt_label)).size > 1;
-  const maxCost = Math.max(...rows.map((r) => r.cost), 1e-9);
-  const H = 180;
-  const x = (c: number) => 40 + ((W - 60) * c) / maxCost;
-  const y = (p: number) => H - 25 - (H - 40) * p;
+const H = 190;
+const PAD = { left: 42, right: 14, top: 10, bottom: 26 };
+const DOT = 5;
+const LINE = 14; // a label's height, px
+const CHAR = 7; // a digit's width at 12 px, px
+
+/** Cost against pass rate: numbered dots (dots on one spot share a label), the numbers listed below. */
+function CostVsPass({ rows, names }: { rows: SummaryRow[]; names: SeriesName[] }) {
+  const [ref, width] = useWidth(360);
+  const W = Math.max(240, width);
+  const maxCost = Math.max(...rows.map((r) => r.cost), 0);
+  const x = (c: number) => PAD.left + (maxCost > 0 ? ((W - PAD.left - PAD.right) * c) / maxCost : 0);
+  const y = (p: number) => H - PAD.bottom - (H - PAD.top - PAD.bottom) * p;
+  const points = rows.map((r) => ({ x: x(r.cost), y: y(r.pass_rate ?? 0) }));
+  const groups = clusters(points, DOT * 2 + 2);
+  const labels = groups.map((members) => {
+    const at = points[members[0]];
+    const text = numberList(members.map((i) => i + 1));
+    const w = text.length * CHAR;
+    const left = at.x + DOT + 4 + w > W - 2; // no room on the right: put it on the left
+    return { text, x: left ? at.x - DOT - 4 - w : at.x + DOT + 4, y: at.y - LINE / 2, w, at };
+  });
+  const dys = nudge(labels.map((l) => ({ x: l.x, y: l.y, w: l.w, h: LINE })), 0, H - PAD.bottom + LINE / 2);
   return (
     <figure className="chart">
       <figcaption>Cost against pass rate</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Cost against pass rate: ${rows.map((r) => `${label(r, many)} ${usd(r.cost)} at ${pct(r.pass_rate)}`).join("; ")}`}>
-        <line x1={40} y1={H - 25} x2={W - 10} y2={H - 25} className="axis-line" />
-        <line x1={40} y1={10} x2={40} y2={H - 25} className="axis-line" />
-        <text x={36} y={y(1) + 4} textAnchor="end" className="axis">100%</text>
-        <text x={36} y={y(0) + 4} textAnchor="end" className="axis">0%</text>
-        <text x={W - 10} y={H - 8} textAnchor="end" className="axis">{usd(maxCost)}</text>
-        <text x={40} y={H - 8} className="axis">$0</text>
-        {rows.map((r, i) => {
-          // Labels of dots on the right half go on their left, so none runs off the chart.
-          const left = x(r.cost) > W / 2;
-          return (
-            <g key={i}>
-              <circle cx={x(r.cost)} cy={y(r.pass_rate ?? 0)} r={5} className="dot" />
-              <text x={x(r.cost) + (left ? -8 : 8)} y={y(r.pass_rate ?? 0) + 4} textAnchor={left ? "end" : "start"} className="value">
-                {cut(label(r, many))}
-              </text>
+      <div ref={ref} className="chart-body">
+        <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img"
+          aria-label={`Cost against pass rate of ${plural(rows.length, "prompt × model pair")}, numbered as in the list below`}>
+          {[0, 0.5, 1].map((p) => (
+            <g key={p}>
+              <line x1={PAD.left} x2={W - PAD.right} y1={y(p)} y2={y(p)} className={p === 0 ? "axis-line" : "grid-line"} />
+              <text x={PAD.left - 6} y={y(p) + 4} textAnchor="end" className="axis">{p * 100}%</text>
             </g>
-          );
-        })}
-      </svg>
+          ))}
+          <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} className="axis-line" />
+          <text x={PAD.left} y={H - 8} className="axis">$0</text>
+          <text x={W - PAD.right} y={H - 8} textAnchor="end" className="axis">{usd(maxCost)}</text>
+          {points.map((pt, i) => <circle key={i} cx={pt.x} cy={pt.y} r={DOT} className="dot" />)}
+          {labels.map((l, i) => (
+            <g key={l.text}>
+              {dys[i] !== 0 && <line x1={l.at.x} y1={l.at.y} x2={l.x + (l.x < l.at.x ? l.w : 0)} y2={l.y + dys[i] + LINE / 2} className="leader" />}
+              <text x={l.x} y={l.y + dys[i] + LINE - 3} className="value dot-label">{l.text}</text>
+            </g>
+          ))}
+        </svg>
+      </div>
+      <ol className="chart-legend">
+        {rows.map((r, i) => (
+          <li key={`${r.prompt_label}\u0000${r.provider}`}>
+            <span className="legend-no" aria-hidden="true">{i + 1}</span>
+            <span className="legend-name">{names[i].full} <span className="muted">{usd(r.cost)} · {pct(r.pass_rate)}</span></span>
+          </li>
+        ))}
+      </ol>
     </figure>
   );
 }
 
 export function RunCharts({ rows, runId, version }: { rows: SummaryRow[]; runId: string; version: number }) {
   if (rows.length === 0) return null;
+  const names = namesOf(rows);
   return (
     <div className="charts">
-      <Bars title="Pass rate by model" rows={rows} value={(r) => r.pass_rate ?? 0} text={(r) => pct(r.pass_rate)} max={1} />
-      <CostVsPass rows={rows} />
+      <PassRates rows={rows} names={names} />
+      <CostVsPass rows={rows} names={names} />
       <LatencyHistograms runId={runId} version={version} />
     </div>
   );

@@ -1,0 +1,262 @@
+"""The run page: progress wording, charts on a phone, an errored cell, exports, error pages."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from playwright.sync_api import ConsoleMessage, Dialog, Page, Request, Route, expect
+
+from browser.seeding import Shape, seed_run
+from browser.servers import AssayUp
+
+PHONE = {"width": 390, "height": 844}
+
+
+def workspace_of(server: AssayUp) -> str:
+    with urllib.request.urlopen(f"{server.url}/v1/me", timeout=10) as answer:
+        return str(json.loads(answer.read())["workspace_id"])
+
+
+def cancelled_run(database_url: str, server: AssayUp) -> str:
+    """20 cells (10 cases × 2 models): cases 0–4 answered (7 pass, 3 fail an assertion), case
+    5's two calls ended in an error, cases 6–9 were cancelled before they were called."""
+    run = seed_run(database_url, workspace_of(server), Shape(cases=10, prompts=1, models=2),
+                   name="stopped early", status="cancelled")  # fmt: skip
+    with psycopg.connect(database_url) as conn, conn.transaction():
+        conn.execute(
+            "update cells set state = 'failed', error = 'provider said no (402)' "
+            "where run_id = %s and case_position = 5",
+            (run,),
+        )
+        conn.execute(
+            "update results set error = 'provider said no (402)', error_code = 'provider', "
+            "output = null, passed = null, score = null, grading = null, cost = 0 "
+            "where run_id = %s and case_position = 5",
+            (run,),
+        )
+        conn.execute("delete from results where run_id = %s and case_position >= 6", (run,))
+        conn.execute(
+            "update cells set state = 'cancelled' where run_id = %s and case_position >= 6",
+            (run,),
+        )
+        conn.execute("update runs set summary = null where id = %s", (run,))
+    return run
+
+
+def test_a_cancelled_run_says_how_far_it_got_and_what_became_of_each_cell(
+    page: Page, assay_up: AssayUp, database_url: str
+) -> None:
+    run = cancelled_run(database_url, assay_up)
+    page.goto(f"{assay_up.url}/runs/{run}")
+    expect(page.locator(".title-row .badge")).to_have_text("cancelled")
+    # 12 of 20 cells were called; the 8 never called are counted apart, not as finished.
+    expect(page.get_by_test_id("progress-done")).to_have_text("12 / 20")
+    expect(page.get_by_test_id("progress-passed")).to_have_text("7")
+    expect(page.get_by_test_id("progress-failed")).to_have_text("3")
+    expect(page.get_by_test_id("progress-errors")).to_have_text("2")
+    expect(page.get_by_test_id("progress-cancelled")).to_have_text("8")
+    panel = page.get_by_role("region", name="Progress")
+    expect(panel.get_by_text("Cancelled at", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("progress-percent")).to_have_text("60%")
+    expect(panel).not_to_contain_text("Complete")
+    bar = page.get_by_role("progressbar", name="Cells finished")
+    expect(bar).to_have_attribute("aria-valuenow", "12")
+    expect(bar).to_have_attribute(
+        "aria-valuetext", "12 of 20 cells finished: 7 passed, 3 failed, 2 errors, 8 cancelled"
+    )
+    # Each bar segment has the colour of the swatch beside its label.
+    for key in ("passed", "failed", "errors", "cancelled"):
+        segment = bar.locator(f".seg-{key}")
+        swatch = panel.locator(f"dt .seg-{key}")
+        colour = "el => getComputedStyle(el).backgroundImage + getComputedStyle(el).backgroundColor"
+        assert segment.evaluate(colour) == swatch.evaluate(colour), key
+    expect(page.locator(".title-row")).to_contain_text("20 cells")
+
+
+def test_an_errored_cell_shows_the_error_and_its_assertions_as_not_evaluated(
+    page: Page, assay_up: AssayUp, database_url: str
+) -> None:
+    run = cancelled_run(database_url, assay_up)
+    page.goto(f"{assay_up.url}/runs/{run}")
+    errored = page.locator("#cell-5-0")
+    expect(errored).to_contain_text("provider said no (402)")
+    errored.dblclick()
+    cell = page.get_by_role("dialog")
+    expect(cell.get_by_role("heading", name="The call failed")).to_be_visible()
+    expect(cell).to_contain_text("provider said no (402)")
+    assertions = cell.get_by_role("table")
+    expect(assertions.get_by_role("row", name=re.compile("contains"))).to_contain_text(
+        re.compile(r"contains\s*answer 5\s*not evaluated")
+    )
+    expect(cell).not_to_contain_text("No assertions")
+    expect(cell.get_by_text("Expected (contains)")).to_have_count(0)  # no diff with nothing
+    expect(cell.get_by_text("No output: the call ended in the error above.")).to_be_visible()
+    cell.get_by_role("button", name="Close").click()
+    expect(cell).to_be_hidden()
+
+    page.locator("#cell-1-0").dblclick()  # an answer: graded, diffed against the expected text
+    expect(cell.get_by_text("Expected (contains)")).to_be_visible()
+    expect(
+        cell.get_by_role("table").get_by_role("row", name=re.compile("contains"))
+    ).to_contain_text(re.compile(r"contains\s*answer 1\s*pass"))
+
+
+def test_unknown_and_malformed_run_addresses_get_a_page_that_says_so_and_leads_back(
+    page: Page, assay_up: AssayUp
+) -> None:
+    missing = str(uuid.uuid4())
+    asked: list[str] = []
+
+    def record(request: Request) -> None:
+        if request.url.endswith(f"/v1/runs/{missing}"):
+            asked.append(request.url)
+
+    page.on("request", record)
+    page.goto(f"{assay_up.url}/runs/{missing}")
+    expect(page.get_by_role("heading", name="Run not found", level=1)).to_be_visible()
+    expect(page.get_by_text("belongs to a workspace you are not a member of")).to_be_visible()
+    technical = page.get_by_text(f"run {missing} not found")
+    expect(technical).to_be_hidden()  # the API's words wait under "Technical details"
+    page.get_by_text("Technical details").click()
+    expect(technical).to_be_visible()
+    # A 404 will not turn into a run by asking again: the page stops polling.
+    page.wait_for_timeout(2500)
+    assert len(asked) == 1, f"asked {len(asked)} times for a run that does not exist"
+
+    page.goto(f"{assay_up.url}/runs/not-a-run")
+    expect(page.get_by_role("heading", name="No such run", level=1)).to_be_visible()
+    expect(page.get_by_text("This address does not name a run")).to_be_visible()
+    expect(page.get_by_text("Input should be a valid UUID")).to_be_hidden()
+    page.get_by_role("link", name="All runs").click()
+    expect(page).to_have_url(f"{assay_up.url}/runs")
+    expect(page.get_by_role("heading", name="Runs", level=1)).to_be_visible()
+
+    page.goto(f"{assay_up.url}/no/such/page")
+    expect(page.get_by_role("heading", name="Page not found", level=1)).to_be_visible()
+    page.get_by_role("link", name="Go to the runs").click()
+    expect(page).to_have_url(f"{assay_up.url}/runs")
+
+
+def test_a_failed_export_is_shown_beside_the_control_and_a_good_one_downloads(
+    page: Page, assay_up: AssayUp, database_url: str
+) -> None:
+    run = seed_run(database_url, workspace_of(assay_up), Shape(cases=3, prompts=1, models=2))
+    dialogs: list[str] = []
+
+    def refuse(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", refuse)
+    failing = json.dumps({"error": {"code": "internal", "message": "export broke"}})
+
+    def fail(route: Route) -> None:
+        route.fulfill(status=500, body=failing, content_type="application/json")
+
+    page.route(re.compile(r"/v1/runs/[^/]+/export"), fail)
+    page.goto(f"{assay_up.url}/runs/{run}")
+    page.get_by_label("Export results").select_option("csv")
+    alert = page.get_by_role("alert").filter(has_text="The export failed")
+    expect(alert).to_contain_text("The server ran into a problem")
+    assert not dialogs, f"a native dialog opened: {dialogs}"
+    alert.get_by_role("button", name="Dismiss").click()
+    expect(alert).to_have_count(0)
+
+    page.unroute(re.compile(r"/v1/runs/[^/]+/export"))
+    with page.expect_download() as download:
+        page.get_by_label("Export results").select_option("jsonl")
+    saved = download.value
+    assert saved.suggested_filename == "seeded.jsonl"
+    lines = [json.loads(line) for line in Path(saved.path()).read_text().splitlines() if line]
+    assert len(lines) == 6
+    expect(page.get_by_role("alert")).to_have_count(0)
+
+
+def test_the_charts_stay_readable_on_a_phone(
+    page: Page, assay_up: AssayUp, database_url: str
+) -> None:
+    run = seed_run(database_url, workspace_of(assay_up), Shape(cases=6, prompts=2, models=3))
+    page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+    page.goto(f"{assay_up.url}/runs/{run}")
+    legend = page.locator(".chart-legend li")
+    expect(legend).to_have_count(6)
+    expect(legend.first).to_contain_text("gpt-4o-mini · prompt v1")
+    rates = page.get_by_role("img", name=re.compile("^Pass rate by model"))
+    expect(rates).to_contain_text("claude-3.5-haiku")
+    expect(rates).not_to_contain_text("…")
+    expect(page.get_by_role("img", name=re.compile("calls per bucket"))).to_have_count(6)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page is {width} px wide on a {PHONE['width']} px phone"
+    # Every SVG label is drawn at 11 px or more once the SVG is scaled to its box.
+    sizes: list[dict[str, Any]] = page.evaluate(
+        """() => [...document.querySelectorAll('.chart svg text')].map((t) => {
+            const svg = t.ownerSVGElement;
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            return { text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale };
+        })"""
+    )
+    assert sizes, "no chart text drawn"
+    small = [s for s in sizes if s["px"] < 11]
+    assert not small, f"chart text under 11 px: {small[:5]}"
+    # Both prompts of a model share a spot (the seeded pass rate ignores the prompt): one label
+    # per spot, numbered as in the list, and no two labels cover each other.
+    labels = page.locator(".chart .dot-label")
+    expect(labels).to_have_count(3)
+    assert sorted(labels.all_text_contents()) == ["1, 4", "2, 5", "3, 6"]
+    boxes = [b for b in (label.bounding_box() for label in labels.all()) if b]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = (
+                a["x"] + a["width"] <= b["x"]
+                or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"]
+                or b["y"] + b["height"] <= a["y"]
+            )
+            assert apart, f"labels overlap: {a} {b}"
+
+
+def test_the_launch_form_fits_a_phone_and_its_bar_covers_nothing(
+    page: Page, assay_up: AssayUp, database_url: str
+) -> None:
+    seed_run(database_url, workspace_of(assay_up), Shape(cases=2, prompts=1, models=1))
+    page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+    page.goto(f"{assay_up.url}/runs/new")
+    expect(page.get_by_role("heading", name="Launch a run")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page is {width} px wide on a {PHONE['width']} px phone"
+    for control in (page.get_by_label("Repeats"), page.get_by_label("Reuse cached answers")):
+        box = control.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    search = page.get_by_label("Search models")
+    search.scroll_into_view_if_needed()
+    box = search.bounding_box()
+    assert box
+    on_top = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y)?.getAttribute('placeholder')",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert on_top == search.get_attribute("placeholder"), "something covers Search models"
+
+
+def test_a_page_load_logs_no_console_error(
+    page: Page, assay_up: AssayUp, database_url: str
+) -> None:
+    run = seed_run(database_url, workspace_of(assay_up), Shape(cases=2, prompts=1, models=1))
+    errors: list[str] = []
+
+    def record(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(f"{message.text} {message.location.get('url', '')}")
+
+    page.on("console", record)
+    for path in ("/runs", f"/runs/{run}", "/settings"):
+        page.goto(f"{assay_up.url}{path}")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert not errors, f"console errors: {errors}"
