@@ -11,53 +11,22 @@ from __future__ import annotations
 
 import json
 import re
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, Route, ViewportSize, expect
 
+from browser.api_calls import call, finished_run
+from browser.axe import Audit
 from browser.capitals import CAPITALS, answers
 from browser.servers import AssayUp, SupabaseAuthStub
 from fakes.openrouter import FakeOpenRouter
 
-AXE = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-FAILING = {"serious", "critical"}
 NARROW: ViewportSize = {"width": 400, "height": 800}
-RUN_TIMEOUT_S = 90.0
 CSV = "country,__expected\nSpain,contains:Madrid\nPeru,contains:Lima\n"
 MODELS = ("openrouter:openai/gpt-4o-mini", "openrouter:anthropic/claude-3.5-haiku")
-
-
-def call(base: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    """The JSON answer of the API at `path`: a POST of `body` when given, else a GET."""
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        f"{base}/v1{path}",
-        data=data,
-        method="POST" if data is not None else "GET",
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
-
-
-def finished_run(base: str, body: dict[str, Any]) -> str:
-    """Starts a run over the API and waits until it has completed; its id."""
-    run_id = str(call(base, "/runs", body)["id"])
-    deadline = time.monotonic() + RUN_TIMEOUT_S
-    while time.monotonic() < deadline:
-        status = call(base, f"/runs/{run_id}")["status"]
-        if status == "completed":
-            return run_id
-        assert status in ("queued", "running"), f"run {run_id} ended {status}"
-        time.sleep(0.3)
-    raise AssertionError(f"run {run_id} did not finish in {RUN_TIMEOUT_S} s")
 
 
 @dataclass(frozen=True)
@@ -99,52 +68,6 @@ def seed(base: str, fake: FakeOpenRouter) -> Seeded:
     second = finished_run(base, run | {"name": "Capitals, again", "use_cache": False})
     call(base, "/api-keys", {"name": "CI pipeline"})
     return Seeded(test_set, str(prompt["id"]), first, second)
-
-
-class Audit:
-    """Runs axe on pages and collects what it finds, page by page."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.failures: list[str] = []
-        self.notes: list[str] = []
-        self.pages: list[str] = []
-
-    def check(self, name: str) -> None:
-        """Audits the page as it is now under the label `name`."""
-        if not self.page.evaluate("() => typeof window.axe === 'object'"):
-            assert AXE.is_file(), f"no {AXE}: run `npm ci` in web/ (axe-core is a devDependency)"
-            self.page.add_script_tag(path=str(AXE))
-        result = self.page.evaluate(
-            """async (tags) => {
-                const r = await axe.run(document, { runOnly: { type: "tag", values: tags } });
-                return r.violations.map((v) => ({
-                    id: v.id, impact: v.impact, help: v.help, tags: v.tags,
-                    nodes: v.nodes.map((n) => ({
-                        target: n.target.join(" "), summary: n.failureSummary,
-                    })),
-                }));
-            }""",
-            [*WCAG_TAGS, "best-practice"],
-        )
-        self.pages.append(name)
-        for violation in result:
-            lines = [f"[{name}] {violation['impact']}: {violation['id']}: {violation['help']}"]
-            for node in violation["nodes"][:10]:
-                summary = " ".join(str(node["summary"] or "").split())
-                lines.append(f"    {node['target']}  ({summary[:240]})")
-            text = "\n".join(lines)
-            wcag = any(tag in WCAG_TAGS for tag in violation["tags"])
-            failing = wcag and violation["impact"] in FAILING
-            (self.failures if failing else self.notes).append(text)
-
-    def assert_clean(self) -> None:
-        if self.notes:
-            print("axe, not failed (moderate, minor or best practice):\n" + "\n".join(self.notes))
-        assert not self.failures, (
-            f"serious or critical accessibility violations on {len(self.pages)} pages:\n"
-            + "\n".join(self.failures)
-        )
 
 
 def loaded(page: Page, url: str, heading: str) -> None:

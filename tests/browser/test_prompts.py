@@ -14,8 +14,8 @@ from typing import Any
 
 from playwright.sync_api import Dialog, Page, expect
 
+from browser.axe import Audit
 from browser.servers import AssayUp
-from browser.test_accessibility import Audit
 
 CASES = [
     {"vars": {"country": "Portugal", "language": "Portuguese"}},

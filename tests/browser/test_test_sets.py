@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -11,8 +10,9 @@ from typing import Any
 from playwright.sync_api import Dialog, Locator, Page, Request, Route, ViewportSize, expect
 
 from assay.domain.assertions.registry import SUPPORTED_TYPES
+from browser.api_calls import call
+from browser.axe import Audit
 from browser.servers import AssayUp
-from browser.test_accessibility import Audit
 
 CASES = [
     {"description": "capital fr", "vars": {"country": "France"},
@@ -23,19 +23,6 @@ CASES = [
      "assert": [{"type": "icontains", "value": "rome"}]},
 ]  # fmt: skip
 PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
-def call(base: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    """The JSON answer of the API at `path`: a POST of `body` when given, else a GET."""
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        f"{base}/v1{path}",
-        data=data,
-        method="POST" if data is not None else "GET",
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
 
 
 def seed(base: str, name: str = "Capitals") -> str:
