@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -327,3 +328,30 @@ def test_the_new_states_pass_axe(assay_up: AssayUp, page: Page, tmp_path: Path) 
     expect(grid).to_be_visible()
     audit.check("cases on a phone")
     audit.assert_clean()
+
+
+def test_an_export_that_fails_says_so_beside_the_buttons(assay_up: AssayUp, page: Page) -> None:
+    set_id = seed(assay_up.url)
+    page.route(
+        "**/v1/test-sets/*/export*",
+        lambda route: route.fulfill(
+            status=503,
+            content_type="application/json",
+            body=json.dumps({"error": {"code": "unavailable", "message": "database is down"}}),
+        ),
+    )
+    page.goto(f"{assay_up.url}/test-sets/{set_id}")
+    page.get_by_role("button", name="Export CSV").click()
+    alert = page.get_by_role("alert").filter(has_text="Could not export the test set")
+    expect(alert).to_be_visible()
+    alert.get_by_role("button", name="Dismiss").click()
+    expect(alert).to_be_hidden()
+    page.unroute("**/v1/test-sets/*/export*")
+    with page.expect_download() as got:
+        page.get_by_role("button", name="Export JSONL").click()
+    saved = Path(got.value.path()).read_text()
+    assert [json.loads(line)["vars"]["country"] for line in saved.splitlines()] == [
+        "France",
+        "Japan",
+        "Italy",
+    ]

@@ -34,16 +34,3 @@ export function useDownload() {
   const clear = useCallback(() => setError(null), []);
   return { start, busy, error, clear };
 }
-
-/**
- * Fire-and-forget export for callers not yet showing the state themselves: `onError` gets a
- * failure; without it, the failure is announced in a native alert (prefer `useDownload`).
- */
-export async function download(path: string, query: Query, filename: string, onError?: (error: unknown) => void): Promise<void> {
-  try {
-    await saveExport(path, query, filename);
-  } catch (e) {
-    if (onError) onError(e);
-    else window.alert(e instanceof Error ? e.message : String(e));
-  }
-}

@@ -3,7 +3,7 @@ import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { Model, Page, Prompt, PromptVersion, Run, TestSet, Version } from "../api/types";
-import { ErrorBox, Loading } from "../components/States";
+import { ErrorBox, ErrorPage, Loading } from "../components/States";
 import { int, usd } from "../components/format";
 import { ModelPicker } from "../runs/ModelPicker";
 import { estimate } from "../runs/estimate";
@@ -85,7 +85,7 @@ export function LaunchPage() {
   const submit = (e: FormEvent) => { e.preventDefault(); launch.mutate(); };
 
   if (sets.isPending || prompts.isPending) return <Loading what="Loading test sets and prompts" />;
-  if (sets.error || prompts.error) return <div className="page"><ErrorBox error={sets.error ?? prompts.error} /></div>;
+  if (sets.error || prompts.error) return <ErrorPage error={sets.error ?? prompts.error} back={{ to: "/runs", label: "Go to the runs" }} />;
   const ready = Boolean(version && promptIds.length && models.length);
   return (
     <form className="page" onSubmit={submit} aria-label="Launch a run">

@@ -3,7 +3,7 @@ import { Link, useBlocker, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { Prompt, PromptBody, PromptVersion } from "../api/types";
-import { ErrorBox, Loading } from "../components/States";
+import { ErrorBox, ErrorPage, Loading } from "../components/States";
 import { BodyEditor } from "../prompts/BodyEditor";
 import { ConfirmDialog } from "../prompts/ConfirmDialog";
 import { PreviewPanel } from "../prompts/PreviewPanel";
@@ -84,7 +84,7 @@ export function PromptPage() {
   });
 
   if (!isNew && prompt.isPending) return <Loading what="Loading the prompt" />;
-  if (!isNew && prompt.error) return <div className="page"><ErrorBox error={prompt.error} page /></div>;
+  if (!isNew && prompt.error) return <ErrorPage error={prompt.error} back={{ to: "/prompts", label: "Go to the prompts" }} />;
   const title = isNew ? "New prompt" : prompt.data?.name ?? "";
   const label = isNew ? name.trim() || "new prompt" : dirty || !latest ? `${title} (unsaved)` : `${title} v${latest.version}`;
   return (

@@ -3,9 +3,9 @@ import { Link, useNavigate, useParams } from "react-router-dom";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { Case, CaseBody, CasePage, TestSet } from "../api/types";
-import { Empty, ErrorBox, Loading } from "../components/States";
+import { Empty, ErrorBox, ErrorPage, Loading } from "../components/States";
 import { Tabs } from "../components/Tabs";
-import { download } from "../components/download";
+import { useDownload } from "../components/download";
 import { CaseGrid, type CaseGridHandle } from "../testsets/CaseGrid";
 import { CaseEditor } from "../testsets/CaseEditor";
 import { ImportPanel } from "../testsets/ImportPanel";
@@ -19,7 +19,7 @@ export function TestSetPage() {
   const [tab, setTab] = useState("cases");
   const set = useQuery({ queryKey: ["test-set", id], queryFn: () => api<TestSet>(`/test-sets/${id}`) });
   if (set.isPending) return <Loading what="Loading the test set" />;
-  if (set.error) return <div className="page"><ErrorBox error={set.error} /></div>;
+  if (set.error) return <ErrorPage error={set.error} back={{ to: "/test-sets", label: "Go to the test sets" }} />;
   const s = set.data;
   return (
     <div className="page">
@@ -40,6 +40,7 @@ export function TestSetPage() {
 function TitleRow({ set: s }: { set: TestSet }) {
   const queries = useQueryClient();
   const navigate = useNavigate();
+  const exporter = useDownload();
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(s.name);
   const renameButton = useRef<HTMLButtonElement>(null);
@@ -90,10 +91,11 @@ function TitleRow({ set: s }: { set: TestSet }) {
         <button type="button" className="danger" onClick={confirmDelete} disabled={remove.isPending}>
           {remove.isPending ? "Deleting…" : "Delete test set"}
         </button>
-        <button type="button" onClick={() => download(`/test-sets/${s.id}/export`, { format: "csv" }, `${s.name}.csv`)}>Export CSV</button>
-        <button type="button" onClick={() => download(`/test-sets/${s.id}/export`, { format: "jsonl" }, `${s.name}.jsonl`)}>Export JSONL</button>
+        <button type="button" disabled={Boolean(exporter.busy)} onClick={() => void exporter.start(`/test-sets/${s.id}/export`, { format: "csv" }, `${s.name}.csv`)}>Export CSV</button>
+        <button type="button" disabled={Boolean(exporter.busy)} onClick={() => void exporter.start(`/test-sets/${s.id}/export`, { format: "jsonl" }, `${s.name}.jsonl`)}>Export JSONL</button>
         <Link className="button primary" to={`/runs/new?test_set=${s.id}`}>Launch a run</Link>
       </div>
+      {exporter.error ? <ErrorBox error={exporter.error} title="Could not export the test set" onDismiss={exporter.clear} /> : null}
       {renaming && (
         <form className="rename-form panel" aria-label="Rename the test set" onSubmit={submitRename}
           onKeyDown={(e) => { if (e.key === "Escape") { e.preventDefault(); cancelRename(); } }}>
