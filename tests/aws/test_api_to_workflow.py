@@ -183,10 +183,17 @@ def test_a_run_cancelled_through_the_api_stops_its_execution(
 
     assert cancelled and cancelled[0]["status"] == "cancelled"
     assert caller.stops == [{"executionArn": arn, "error": "Run.Cancelled", "cause": ANY}]
-    # moto may let the state that was mid-evaluation overwrite the stop with a States.Runtime
-    # failure (see test_run_workflow); AWS aborts
-    if final["status"] != "ABORTED":
-        failed = [e for e in aws.history(arn) if e["type"] == "ExecutionFailed"]
+    # The stop normally aborts the execution. Two other endings are the same cancel seen from
+    # the workflow: a CheckProgress that read the cancelled status before the stop landed ends
+    # in RunCancelled (as it would on AWS), and moto may let the state that was mid-evaluation
+    # overwrite the stop with a States.Runtime failure (see test_run_workflow).
+    history = aws.history(arn)
+    entered = [e.get("stateEnteredEventDetails", {}).get("name") for e in history]
+    if final["status"] == "SUCCEEDED":
+        assert "RunCancelled" in entered and "RunCompleted" not in entered, entered
+    elif final["status"] != "ABORTED":
+        failed = [e for e in history if e["type"] == "ExecutionFailed"]
+        assert failed, (final, [e["type"] for e in history])
         assert failed[0]["executionFailedEventDetails"]["error"] == "States.Runtime", final
     assert 0 < at_cancel[0] < 30 and calls <= at_cancel[0] + 4
     read = caller("GET", f"/v1/runs/{run['id']}")
