@@ -5,7 +5,7 @@ import { api } from "../api/client";
 import type { Model, Page, Prompt, PromptVersion, Run, TestSet, Version } from "../api/types";
 import { ErrorBox, ErrorPage, Loading } from "../components/States";
 import { int, usd } from "../components/format";
-import { ModelPicker } from "../runs/ModelPicker";
+import { ModelPicker, priced } from "../runs/ModelPicker";
 import { estimate } from "../runs/estimate";
 
 const num = (s: string) => (s.trim() === "" ? null : Number(s));
@@ -43,8 +43,7 @@ export function LaunchPage() {
       name: m.label === m.id ? null : m.label, context_length: null, prompt_price: null, completion_price: null }));
     setModels(picked);
     // Their catalog entries, so the estimate has prices.
-    void Promise.all(picked.map((m) => m.source === "local" ? m : api<Page<Model>>("/models", { query: { q: m.id.replace(/^openrouter:/, ""), limit: 20 } })
-      .then((page) => page.items.find((x) => x.id === m.id) ?? m, () => m))).then(setModels);
+    void Promise.all(picked.map(priced)).then(setModels);
     const params0 = run.models[0]?.params ?? {};
     if (typeof params0.temperature === "number") setTemperature(String(params0.temperature));
     if (typeof params0.max_tokens === "number") setMaxTokens(String(params0.max_tokens));

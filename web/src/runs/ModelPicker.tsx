@@ -5,6 +5,13 @@ import type { Model, Page } from "../api/types";
 import { ErrorBox } from "../components/States";
 import { when } from "../components/format";
 
+/** A model as the catalog knows it (with its prices), else `fallback`: a model with no prices. */
+export function priced(fallback: Model): Promise<Model> {
+  if (fallback.source === "local") return Promise.resolve(fallback);
+  return api<Page<Model>>("/models", { query: { q: fallback.id.replace(/^openrouter:/, ""), limit: 20 } })
+    .then((page) => page.items.find((m) => m.id === fallback.id) ?? fallback, () => fallback);
+}
+
 function perMillion(price: number | null): string {
   return price === null ? "—" : `$${(price * 1_000_000).toFixed(2)}`;
 }
@@ -28,9 +35,7 @@ export function ModelPicker({ selected, onChange }: { selected: Model[]; onChang
     setCustom("");
     if (!typed || ids.has(id)) return;
     // A model the catalog knows comes with its prices, so the estimate can count it.
-    const known = await api<Page<Model>>("/models", { query: { q: id.replace(/^openrouter:/, ""), limit: 20 } })
-      .then((page) => page.items.find((m) => m.id === id), () => undefined);
-    onChange([...selected, known ?? { id, source: "openrouter", name: null, context_length: null, prompt_price: null, completion_price: null }]);
+    onChange([...selected, await priced({ id, source: "openrouter", name: null, context_length: null, prompt_price: null, completion_price: null })]);
   }
   return (
     <fieldset>

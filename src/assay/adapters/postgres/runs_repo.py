@@ -23,9 +23,11 @@ log = logging.getLogger(__name__)
 Row = dict[str, Any]
 _RUN = (
     "id, name, status, error, test_set_version_id, spec, total_cells, created_at, started_at, "
-    "finished_at, "
-    # what the run was of: its test set (null once deleted) and its models, for lists and re-runs
-    "(select v.test_set_id from test_set_versions v where v.id = runs.test_set_version_id) "
+    "finished_at"
+)
+# What a run shown to a caller was of: its test set (null once deleted) and its models.
+_SHOWN = (
+    ", (select v.test_set_id from test_set_versions v where v.id = runs.test_set_version_id) "
     " as test_set_id, "
     "(select s.name from test_set_versions v join test_sets s on s.id = v.test_set_id "
     " where v.id = runs.test_set_version_id) as test_set_name, "
@@ -35,7 +37,7 @@ _RUN = (
     " where p.run_id = runs.id) as model_labels"
 )
 # A list also carries the report kept on a finished run (none is computed for a list).
-_RUN_LISTED = _RUN + ", summary -> 'rows' as kept_rows"
+_RUN_LISTED = _RUN + _SHOWN + ", summary -> 'rows' as kept_rows"
 # Aggregates per prompt × model from the results alone (they carry their cell's positions).
 _RESULTS_BY_PAIR = """
 select prompt_position, provider_position, count(*) as results,
@@ -155,10 +157,11 @@ class RunsRepo:
                 ),
             )  # fmt: skip
 
-    def get(self, run_id: uuid.UUID, *, lock: bool = False) -> Row:
-        """A run row; NotFound when absent or another workspace's."""
+    def get(self, run_id: uuid.UUID, *, lock: bool = False, shown: bool = False) -> Row:
+        """A run row, with its test set and model labels when `shown` to a caller; NotFound
+        when absent or another workspace's."""
         rows = self._rows(
-            f"select {_RUN} from runs where workspace_id = %s and id = %s"
+            f"select {_RUN}{_SHOWN if shown else ''} from runs where workspace_id = %s and id = %s"
             + (" for update" if lock else ""),
             (self._ws, run_id),
         )
@@ -236,11 +239,7 @@ class RunsRepo:
                 self.store_summary(run_id, status, progress, rows)
                 return True
         except Exception:
-            log.warning(
-                "run summary not kept at finish; the first read computes it",
-                extra={"run_id": str(run_id)},
-                exc_info=True,
-            )
+            _not_kept(run_id)
             return False
 
     def cancel(self, run_id: uuid.UUID) -> None:
@@ -286,12 +285,17 @@ async def keep_finished_summary(pool: AsyncConnectionPool, run_id: uuid.UUID) ->
             stored = await conn.execute(_STORE_SUMMARY, (_summary(progress, rows), *key, run[0]))
             return stored.rowcount == 1
     except Exception:
-        log.warning(
-            "run summary not kept at finish; the first read computes it",
-            extra={"run_id": str(run_id)},
-            exc_info=True,
-        )
+        _not_kept(run_id)
         return False
+
+
+def _not_kept(run_id: uuid.UUID) -> None:
+    """Logs, with the exception being handled, that finishing a run kept no report."""
+    log.warning(
+        "run summary not kept at finish; the first read computes it",
+        extra={"run_id": str(run_id)},
+        exc_info=True,
+    )
 
 
 def _with_percentiles(rows: list[Row]) -> list[Row]:

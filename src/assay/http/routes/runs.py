@@ -97,7 +97,7 @@ def overview(rows: list[SummaryOut]) -> RunOverview:
 
 def run_summary(repo: RunsRepo, run_id: uuid.UUID) -> list[SummaryOut]:
     """A run's aggregates per prompt × model, as `run_out` reports them."""
-    out = run_out(repo, repo.get(run_id), detail=True)
+    out = run_out(repo, repo.get(run_id, shown=True), detail=True)
     return out.summary or []
 
 
@@ -142,7 +142,7 @@ def create_run(body: RunCreate) -> RunOut:
         on_commit=scope.on_commit,
         start=scope.services.start_run,
     )
-    return run_out(runs, runs.get(run_id), detail=True)
+    return run_out(runs, runs.get(run_id, shown=True), detail=True)
 
 
 @router.get("/runs", tags=TAG)
@@ -162,7 +162,7 @@ def list_runs(cursor: str | None = None, limit: Limit = DEFAULT_PAGE) -> RunPage
 def read_run(run_id: uuid.UUID) -> RunOut:
     """A run with live progress (counts from Postgres) and aggregates per prompt × model."""
     repo = runs_repo()
-    return run_out(repo, repo.get(run_id), detail=True)
+    return run_out(repo, repo.get(run_id, shown=True), detail=True)
 
 
 @router.post("/runs/<run_id>/cancel", tags=TAG)
@@ -177,7 +177,7 @@ def cancel_run(run_id: uuid.UUID) -> RunOut:
         )
     repo.cancel(run_id)
     scope.on_commit(lambda: scope.services.stop_run(run_id, "cancelled through the API"))
-    return run_out(repo, repo.get(run_id), detail=True)
+    return run_out(repo, repo.get(run_id, shown=True), detail=True)
 
 
 from assay.http.routes import run_latency, run_results  # noqa: E402, F401  (registers their routes)
