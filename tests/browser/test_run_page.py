@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from playwright.sync_api import ConsoleMessage, Dialog, Page, Request, Route, expect
+import pytest
+from playwright.sync_api import APIResponse, ConsoleMessage, Dialog, Page, Request, Route, expect
 
-from browser.seeding import Shape, seed_run
+from browser.seeding import Shape, output_of, seed_run
 from browser.servers import AssayUp
 
 PHONE = {"width": 390, "height": 844}
@@ -105,6 +106,57 @@ def test_an_errored_cell_shows_the_error_and_its_assertions_as_not_evaluated(
     expect(
         cell.get_by_role("table").get_by_role("row", name=re.compile("contains"))
     ).to_contain_text(re.compile(r"contains\s*answer 1\s*pass"))
+
+
+@pytest.mark.parametrize("model", ["", "openrouter:anthropic/claude-3.5-haiku"])
+def test_results_asked_for_while_the_run_was_live_are_asked_for_again_once_it_ends(
+    page: Page, assay_up: AssayUp, database_url: str, model: str
+) -> None:
+    """A results page that answers after the run's last count moved holds cells still in flight;
+    the run's counts will not move again to refresh it, so the grid must ask again itself.
+    Unfiltered, the grid fetches blocks by position; filtered by a model, page after page."""
+    run = seed_run(database_url, workspace_of(assay_up), Shape(cases=3, prompts=1, models=2),
+                   name="ends while you look", status="running")  # fmt: skip
+    held: list[tuple[Route, APIResponse]] = []
+    holding = [True]
+
+    def results(route: Route) -> None:
+        # While holding, a request is answered now (cells in flight) but delivered later.
+        if holding[0]:
+            held.append((route, route.fetch()))
+        else:
+            route.continue_()
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("create temp table answers as select * from results where run_id = %s", (run,))
+        conn.execute("delete from results where run_id = %s", (run,))
+        conn.execute("update cells set state = 'leased' where run_id = %s", (run,))
+        page.route(re.compile(rf"/v1/runs/{run}/results"), results)
+        page.goto(f"{assay_up.url}/runs/{run}")
+        expect(page.locator(".title-row .badge")).to_have_text("running")
+        if model:
+            page.get_by_label("Model", exact=True).select_option(model)
+        for _ in range(200):
+            if any("provider=" in r.request.url or not model for r, _ in held):
+                break
+            page.wait_for_timeout(50)
+        assert held, "the grid never asked for results"
+        assert not model or "provider=" in held[-1][0].request.url, "no filtered request held"
+
+        conn.execute("insert into results select * from answers")
+        conn.execute("update cells set state = 'done' where run_id = %s", (run,))
+        conn.execute(
+            "update runs set status = 'completed', finished_at = now() where id = %s", (run,)
+        )
+        expect(page.locator(".title-row .badge")).to_have_text("completed")
+        expect(page.get_by_test_id("progress-done")).to_have_text("6 / 6")
+        holding[0] = False
+        for route, answer in held:
+            route.fulfill(response=answer)
+
+    grid = page.get_by_role("grid", name="Results")
+    expect(grid).to_contain_text(output_of(2, 0, 1, 0))
+    expect(grid).not_to_contain_text("leased")
 
 
 def test_unknown_and_malformed_run_addresses_get_a_page_that_says_so_and_leads_back(

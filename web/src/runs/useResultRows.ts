@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef } from "react";
 import { api } from "../api/client";
 import type { Page, Result, Run } from "../api/types";
+import { ENDED } from "./progress";
 import { columnsOf, cursorAtCase, cursorAtCell, groupRows, type Row } from "./columns";
 
 export interface Filters {
@@ -19,11 +20,20 @@ export function prefetchFirstPage(runId: string): void {
   early.answer.catch(() => undefined); // the grid asks again and shows the error
 }
 
-function firstPage(runId: string): Promise<Page<Result>> {
+const IN_FLIGHT = new Set(["pending", "leased"]);
+
+/**
+ * The run's first results page: the prefetched one if it is still fresh. A prefetch answered while
+ * the run was live can be older than a run that has since ended (its counts will never move again
+ * to make the grid ask anew), so for an ended run a prefetched page holding cells still in flight
+ * is asked for again.
+ */
+function firstPage(runId: string, ended: boolean): Promise<Page<Result>> {
+  const ask = () => api<Page<Result>>(`/runs/${runId}/results`, { query: { limit: MAX_LIMIT } });
   const taken = early;
   early = null;
-  if (taken && taken.runId === runId && Date.now() - taken.at < 2000) return taken.answer;
-  return api<Page<Result>>(`/runs/${runId}/results`, { query: { limit: MAX_LIMIT } });
+  if (!taken || taken.runId !== runId || Date.now() - taken.at >= 2000) return ask();
+  return ended ? taken.answer.then((page) => (page.items.some((r) => IN_FLIGHT.has(r.state)) ? ask() : page)) : taken.answer;
 }
 
 /** Columns of one row fetched together when rows are wide: a screenful or two, not 500. */
@@ -69,13 +79,15 @@ interface Store {
   loaded: Set<string>; // indexed mode: blocks fetched at least once
   fresh: Set<string>; // ... and not stale since
   loading: Set<string>;
+  /** Moves on each change of the run's counts: an answer asked for before it may be stale. */
+  generation: number;
   rows: Row[]; // sequential mode: every row loaded so far
   next: string | null | undefined; // undefined: nothing fetched yet
   error: unknown;
 }
 
 function blank(key: string): Store {
-  return { key, byRow: new Map(), loaded: new Set(), fresh: new Set(), loading: new Set(), rows: [], next: undefined, error: null };
+  return { key, byRow: new Map(), loaded: new Set(), fresh: new Set(), loading: new Set(), generation: 0, rows: [], next: undefined, error: null };
 }
 
 /**
@@ -93,10 +105,12 @@ export function useResultRows(run: Run, filters: Filters) {
   const [, bump] = useReducer((n: number) => n + 1, 0);
   if (store.current.key !== key) store.current = blank(key);
   const progress = run.progress ? run.progress.done + run.progress.failed + run.progress.cancelled : 0;
+  const ended = ENDED.has(run.status);
 
   // A live run: what is on screen is stale once the counts move.
   useEffect(() => {
     const s = store.current;
+    s.generation++;
     s.fresh.clear();
     s.error = null; // a live run's pages may fail while cells are in flight: ask again
     if (!indexed && s.next === null) s.next = undefined, s.rows = [];
@@ -112,6 +126,7 @@ export function useResultRows(run: Run, filters: Filters) {
     const s = store.current;
     if (s.loading.has(block) || s.fresh.has(block)) return;
     s.loading.add(block);
+    const asked = s.generation;
     bump(); // show the grid busy
     let request: Promise<Page<Result>>;
     let keep: (r: Row) => boolean;
@@ -120,12 +135,12 @@ export function useResultRows(run: Run, filters: Filters) {
       const start = page * layout.perPage, end = start + layout.perPage;
       // Always MAX_LIMIT cells: the first page is then the same request whatever the run's shape,
       // so the run page can start it before the run itself has loaded (a partial last case is dropped).
-      request = page === 0 ? firstPage(run.id) : query(cursorAtCase(start), MAX_LIMIT);
+      request = page === 0 ? firstPage(run.id, ended) : query(cursorAtCase(start), MAX_LIMIT);
       keep = (r) => r.position >= start && r.position < end;
     } else {
       const [row, chunk] = block.split(":").map(Number);
       // The first block is the prefetched first page (MAX_LIMIT cells from the start): a superset.
-      request = row === 0 && chunk === 0 ? firstPage(run.id) : query(cursorAtCell(row, all, chunk * WIDE_BLOCK), layout.limit);
+      request = row === 0 && chunk === 0 ? firstPage(run.id, ended) : query(cursorAtCell(row, all, chunk * WIDE_BLOCK), layout.limit);
       keep = (r) => r.position === row;
     }
     request.then(
@@ -138,16 +153,18 @@ export function useResultRows(run: Run, filters: Filters) {
           else s.byRow.set(r.position, r);
         }
         s.loaded.add(block);
-        s.fresh.add(block);
+        // Asked for before the counts last moved: shown, and asked for again on the next render.
+        if (s.generation === asked) s.fresh.add(block);
       },
       (error) => { if (store.current === s) s.error = error; },
     ).finally(() => { s.loading.delete(block); if (store.current === s) bump(); });
-  }, [query, layout, all, run.id]);
+  }, [query, layout, all, run.id, ended]);
 
   const fetchNext = useCallback(() => {
     const s = store.current;
     if (s.loading.size || s.next === null) return;
     s.loading.add("next");
+    const asked = s.generation;
     bump();
     query(s.next ?? null, MAX_LIMIT).then(
       (data) => {
@@ -160,6 +177,9 @@ export function useResultRows(run: Run, filters: Filters) {
         }
         s.rows.push(...rows);
         s.next = data.next_cursor;
+        // The counts moved while this last page was on its way: start over, as the counts'
+        // own effect does for a list read to its end.
+        if (s.next === null && s.generation !== asked) s.next = undefined, s.rows = [];
       },
       (error) => { if (store.current === s) s.error = error; },
     ).finally(() => { s.loading.delete("next"); if (store.current === s) bump(); });
