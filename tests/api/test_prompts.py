@@ -167,6 +167,12 @@ def test_render_names_what_a_run_would_fail_on(world: World) -> None:
     assert "line 2: syntax error" in broken["error"]["message"]
     forbidden = render(world, text="{{ ''.__class__.__mro__ }}", vars={})
     assert "forbidden" in forbidden["error"]["message"]
+    bomb = "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"
+    costly = render(world, text=bomb, vars={})
+    assert costly["error"]["code"] == "template_error"
+    assert "too costly to render: loops ran over 1,000,000 steps" in costly["error"]["message"]
+    huge = render(world, text="{{ 'x' * 10000000000 }}", vars={})
+    assert "repeating a value to over 1,000,000 items" in huge["error"]["message"]
 
 
 def test_render_requests_that_are_malformed_or_not_yours_are_refused(world: World) -> None:

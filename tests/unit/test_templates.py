@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assay.domain import templates
 from assay.domain.errors import TemplateError
 from assay.domain.models import ChatMessage, PromptTemplate
 from assay.domain.templates import prompt_text, render_prompt, template_variables
@@ -193,3 +194,84 @@ def test_prompt_text_several_messages_are_role_lines() -> None:
         ChatMessage(role="user", content="hi"),
     )
     assert prompt_text(messages) == "system: be kind\nuser: hi"
+
+
+@pytest.mark.parametrize(
+    ("source", "why"),
+    [
+        ("{{ 'x' * 10000000000 }}", "repeating a value"),
+        ("{{ 'x' * n }}", "repeating a value"),
+        ("{{ [1, 2] * 10000000 }}", "repeating a value"),
+        ("{{ 10 ** 10000 }}", "a power over 4,096 bits"),
+        ("{{ 'x'.ljust(10000000000) }}", "a padding width"),
+        ("{{ 'x'.center(n) }}", "a padding width"),
+        ("{{ 'x' | center(10000000000) }}", "a padding width"),
+        ("{{ 'a\nb' | indent(10000000000) }}", "an indent width"),
+        ("{{ '%10000000000d' % 1 }}", "a format width"),
+        ("{{ '%.10000000000f' | format(1.5) }}", "a format width"),
+        ("{{ '{:>10000000000}'.format(1) }}", "a format width"),
+        ("{{ ('x' * 1000) | replace('', 'yyyyyyyyyy' * 100) }}", "replacing would make"),
+        ("{{ ('x' * 1000).replace('x', 'y' * 2000) }}", "replacing would make"),
+    ],
+)
+def test_a_template_that_would_build_a_huge_value_is_refused_before_it_does(
+    source: str, why: str
+) -> None:
+    with pytest.raises(TemplateError, match="forbidden operation") as info:
+        render(source, n=10_000_000_000)
+    assert why in info.value.message
+    assert "test 1" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("source", "why"),
+    [
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+            "loops ran over 1,000,000 steps",
+        ),
+        ("{% for i in range(100000) %}{{ 'x' * 100 }}{% endfor %}", "over 1,000,000 characters"),
+        ("{% for x in items %}{{ x * 1000 }}{% endfor %}", "over 1,000,000 characters"),
+    ],
+)
+def test_a_template_that_runs_too_long_or_writes_too_much_stops_with_a_clear_error(
+    source: str, why: str
+) -> None:
+    with pytest.raises(TemplateError, match="too costly to render") as info:
+        render(source, items=["y"] * 2000)
+    assert why in info.value.message
+
+
+def test_a_render_past_its_deadline_stops(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(templates, "RENDER_SECONDS", 0.0)
+    with pytest.raises(TemplateError, match="rendering took over 0 s"):
+        render("{% for i in range(5000) %}{% endfor %}")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{% for i in range(3) %}{{ i }}{% endfor %}", "012"),
+        (
+            "{{ range(4) | list | length }}|{{ range(10)[2] }}|{{ range(2, 8, 3) | join(',') }}",
+            "4|2|2,5",
+        ),
+        ("{{ '-' * 5 }}{{ 2 ** 10 }}", "-----1024"),
+        (
+            "{{ 'ab'.center(6) }}|{{ 'x' | center(5) }}|{{ '%05.1f' % 3.14159 }}",
+            "  ab  |  x  |003.1",
+        ),
+        ("{{ '{:>6,}'.format(1234) }}|{{ '%s-%s' | format('a', 'b') }}", " 1,234|a-b"),
+        ("{{ 'a.b.c' | replace('.', '/') }}|{{ 'aaa'.replace('a', 'b', 2) }}", "a/b/c|bba"),
+        ("{{ 'line1\nline2' | indent(2) }}", "line1\n  line2"),
+        ("{{ price * 3 }}", "3000000000"),
+    ],
+)
+def test_ordinary_templates_render_as_before_under_the_bounds(source: str, expected: str) -> None:
+    assert render(source, price=1_000_000_000) == expected
+
+
+def test_a_render_over_its_bounds_does_not_leave_the_next_render_bounded_by_it() -> None:
+    with pytest.raises(TemplateError):
+        render("{% for i in range(100000) %}{% for j in range(20) %}{% endfor %}{% endfor %}")
+    assert render("{% for i in range(100000) %}{% endfor %}ok") == "ok"
