@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pwd
 import subprocess
@@ -74,6 +75,26 @@ def test_started_by_concurrent_processes_then_reused(home: Path) -> None:
     with psycopg.connect(url) as conn:
         assert conn.execute("select name from public.workspaces").fetchall() == [("kept",)]
     assert resolve_conninfo(Settings(database_url=None, assay_home=home)) == url
+
+
+@pytest.mark.embedded
+def test_a_start_waits_while_another_start_of_the_same_data_holds_the_lock(home: Path) -> None:
+    home.mkdir(parents=True)
+    with open(home / ".pgdata.start-lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        starter = subprocess.Popen(
+            [sys.executable, "-c", START_AND_PRINT, str(home)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        with pytest.raises(subprocess.TimeoutExpired):
+            starter.wait(timeout=3)
+        # Waiting, not initialising: nothing is written into the data folder meanwhile.
+        assert not (home / "pgdata" / "PG_VERSION").exists()
+    out, err = starter.communicate(timeout=180)
+    assert starter.returncode == 0, err
+    assert out.strip().startswith("postgresql://")
 
 
 def test_data_of_another_postgres_version_is_refused(tmp_path: Path) -> None:

@@ -64,6 +64,8 @@ export interface Case extends CaseBody {
 
 export interface CasePage extends Page<Case> {
   version: Version;
+  /** With a search (`q`): how many cases match in all. */
+  matches?: number | null;
 }
 
 export interface VersionChange {

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import os
 import pwd
 import subprocess
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from urllib.parse import quote
@@ -53,13 +55,15 @@ def ensure_embedded(home: Path) -> str:
     logger.addHandler(failures)
     try:
         pgdata.mkdir(parents=True, exist_ok=True)
-        # cleanup_mode=None: the server outlives this process so later commands reuse it;
-        # pgserver's inter-process lock makes a concurrent caller wait and then reuse it too.
-        server = pgserver.PostgresServer(
-            pgdata, cleanup_mode=None, postgres_version=POSTGRES_VERSION
-        )
-        server.start()
-        info = server.get_postmaster_info()
+        # One starter at a time per data folder, whatever pgserver's own lock does: a second
+        # caller waits here, then finds the server the first one started and reuses it.
+        with _starting(pgdata):
+            # cleanup_mode=None: the server outlives this process so later commands reuse it.
+            server = pgserver.PostgresServer(
+                pgdata, cleanup_mode=None, postgres_version=POSTGRES_VERSION
+            )
+            server.start()
+            info = server.get_postmaster_info()
     except _START_FAILURES as exc:
         raise StorageError(_start_failure_message(pgdata, exc, failures.stderr())) from exc
     finally:
@@ -76,7 +80,13 @@ def stop_embedded(home: Path) -> bool:
     pgdata = _pgdata(home)
     if not (pgdata / "PG_VERSION").exists():
         return False
-    info = pgserver.utils.PostmasterInfo.read_from_pgdata(pgdata)
+    try:
+        info = pgserver.utils.PostmasterInfo.read_from_pgdata(pgdata)
+    except (AssertionError, ValueError, OSError) as exc:
+        raise StorageError(
+            f"cannot read {pgdata / 'postmaster.pid'} ({exc.__class__.__name__}); is PostgreSQL "
+            "still starting there? Try again, or stop it with pg_ctl"
+        ) from exc
     if info is None or not info.is_running():
         return False
     user = "pgserver" if os.geteuid() == 0 else None
@@ -91,6 +101,17 @@ def stop_embedded(home: Path) -> bool:
     except (subprocess.SubprocessError, OSError) as exc:
         raise StorageError(f"could not stop embedded PostgreSQL in {pgdata}: {exc}") from exc
     return True
+
+
+@contextlib.contextmanager
+def _starting(pgdata: Path) -> Iterator[None]:
+    """An exclusive lock on `pgdata`'s start, held until the server is up (or failed to be)."""
+    with open(pgdata.parent / f".{pgdata.name}.start-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _pgdata(home: Path) -> Path:
