@@ -128,6 +128,61 @@ def test_cases_are_paged_by_cursor_and_bad_cursors_refused(world: World) -> None
     assert world.alice.get("/v1/test-sets/not-a-uuid").status == 422
 
 
+SEARCHED = [
+    {"description": "Capital of France", "vars": {"country": "France", "n": 3}},
+    {
+        "vars": {"country": "Japan", "hint": "Tokyo_1"},
+        "assert": [{"type": "regex", "value": "Tok(yo|io)"}],
+    },
+    {"vars": {"country": "Peru"}, "assert": [{"type": "icontains", "value": "Lima"}]},
+    {"description": "100% sure", "vars": {"city": {"name": "Lima", "size": 9}}},
+    {"vars": {"country": "Chad", "note": "Tokyo21"}},
+]
+
+
+def search(world: World, sid: str, q: str, **query: Any) -> list[int]:
+    answer = world.alice.get(f"/v1/test-sets/{sid}/cases", query={"q": q, **query})
+    assert answer.status == 200, answer.body
+    return [c["position"] for c in answer.json["items"]]
+
+
+def test_cases_are_searched_by_every_word_in_their_text(world: World) -> None:
+    sid = create(world, name="searched", cases=SEARCHED)["id"]
+    assert search(world, sid, "FRANCE") == [0]  # the description and a variable value
+    assert search(world, sid, "country") == [0, 1, 2, 4]  # variable names
+    assert search(world, sid, "lima") == [2, 3]  # an assertion's value; a nested value
+    assert search(world, sid, "icontains lima") == [2]  # every word, each anywhere
+    assert search(world, sid, "japan lima") == []
+    assert search(world, sid, "tok(yo") == [1]  # not a pattern: the characters themselves
+    assert search(world, sid, "100%") == [3] and search(world, sid, "0%") == [3]
+    assert search(world, sid, "o_1") == [1]  # `_` is no wildcard: "Tokyo21" does not match
+    assert search(world, sid, "  ") == [0, 1, 2, 3, 4]  # no words: every case
+    everyone = world.alice.get(f"/v1/test-sets/{sid}/cases").json
+    assert everyone["matches"] is None
+
+
+def test_a_search_pages_through_its_matches_and_counts_them(world: World) -> None:
+    cases = [{"vars": {"n": str(i), "kind": "even" if i % 2 == 0 else "odd"}} for i in range(11)]
+    sid = create(world, name="paged", cases=cases)["id"]
+    positions, cursor, counts = [], None, set()
+    while True:
+        page = world.alice.get(
+            f"/v1/test-sets/{sid}/cases", query={"q": "even", "limit": 2, "cursor": cursor}
+        ).json
+        positions += [c["position"] for c in page["items"]]
+        counts.add(page["matches"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert positions == [0, 2, 4, 6, 8, 10]
+    assert counts == {6}
+    assert world.alice.get(f"/v1/test-sets/{sid}/cases", query={"q": "odd"}).json["matches"] == 5
+    too_long = world.alice.get(f"/v1/test-sets/{sid}/cases", query={"q": "x" * 501})
+    assert too_long.status == 422
+    theirs = world.bob.get(f"/v1/test-sets/{sid}/cases", query={"q": "even"})
+    assert theirs.status == 404
+
+
 def test_csv_import_reports_every_bad_line_and_saves_nothing(world: World) -> None:
     sid = create(world)["id"]
     text = (

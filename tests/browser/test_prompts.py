@@ -188,6 +188,13 @@ def test_a_prompt_is_renamed_and_deleted_from_its_page(assay_up: AssayUp, page: 
     dialog.get_by_role("button", name="Delete prompt").click()
     expect(page).to_have_url(f"{base}/prompts")
     expect(page.get_by_text("No prompts yet")).to_be_visible()
+    notice = page.get_by_role("status").filter(has_text="Deleted the prompt")
+    expect(notice).to_have_text(
+        "Deleted the prompt “capital city”. Runs that used it keep their own copy of the template."
+    )
+    page.reload()  # said once: not again on a reload
+    expect(page.get_by_text("No prompts yet")).to_be_visible()
+    expect(notice).to_have_count(0)
     try:
         call(base, f"/prompts/{prompt['id']}")
         raise AssertionError("the prompt is still there")

@@ -200,6 +200,46 @@ def test_the_case_editor_offers_only_the_types_the_server_runs(
     ]
 
 
+def test_the_filter_searches_cases_not_yet_loaded_and_pages_through_its_matches(
+    assay_up: AssayUp, page: Page
+) -> None:
+    base = assay_up.url
+    cases = [
+        {
+            "vars": {"city": f"town {i}", "country": "Chad" if i % 250 == 249 else "Peru"},
+            "assert": [{"type": "icontains", "value": f"answer {i}"}],
+        }
+        for i in range(1_400)
+    ]
+    set_id = str(call(base, "/test-sets", {"name": "Many towns", "cases": cases})["id"])
+    page.goto(f"{base}/test-sets/{set_id}")
+    grid = page.get_by_role("grid", name="Cases")
+    expect(grid).to_contain_text("town 0")
+    expect(page.get_by_role("button", name="Load more cases")).to_be_visible()  # 500 loaded
+
+    search = page.get_by_label("Filter cases")
+    search.fill("chad")  # cases 249, 499, …, 1249: four of them beyond the first page
+    status = page.locator("#case-filter-status")
+    expect(status).to_have_text("5 of 1,400 cases match")
+    expect(grid.locator("tbody tr")).to_have_count(5)
+    expect(grid).to_contain_text("town 1249")
+    search.fill("answer 1399")
+    expect(status).to_have_text("1 of 1,400 cases matches")
+    expect(grid).to_contain_text("town 1399")
+
+    search.fill("peru")  # 1,395 matches: the first 500, then more on demand
+    expect(status).to_have_text("1,395 of 1,400 cases match (500 shown)")
+    more = page.get_by_role("button", name="Load more matches")
+    more.click()
+    expect(status).to_have_text("1,395 of 1,400 cases match (1,000 shown)")
+    more.click()
+    expect(status).to_have_text("1,395 of 1,400 cases match")
+    expect(more).to_have_count(0)
+    search.fill("")
+    expect(status).to_have_text("")
+    expect(page.get_by_role("button", name="Load more cases")).to_be_visible()
+
+
 def test_filter_rename_and_delete_a_test_set(assay_up: AssayUp, page: Page) -> None:
     base = assay_up.url
     set_id = seed(base)
@@ -241,6 +281,9 @@ def test_filter_rename_and_delete_a_test_set(assay_up: AssayUp, page: Page) -> N
     expect(page.get_by_role("status").filter(has_text="Deleted")).to_have_text(
         "Deleted the test set “World capitals”. Runs that used it keep their results."
     )
+    page.reload()  # said once: not again on a reload
+    expect(page.get_by_role("heading", name="No test sets yet")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Deleted")).to_have_count(0)
     try:
         call(base, f"/test-sets/{set_id}")
         raise AssertionError("the test set is still there")

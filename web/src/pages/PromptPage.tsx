@@ -10,6 +10,7 @@ import { PreviewPanel } from "../prompts/PreviewPanel";
 import { PromptVersions } from "../prompts/PromptVersions";
 import { isBlank, sameBody } from "../prompts/body";
 import "../prompts/prompts.css";
+import type { NoticeState } from "../components/useNotice";
 
 const STARTER: PromptBody = { text: "" };
 
@@ -79,7 +80,7 @@ export function PromptPage() {
       leaving.current = true;
       setAskDelete(false);
       queries.removeQueries({ queryKey: ["prompt", id] });
-      navigate("/prompts", { replace: true });
+      navigate("/prompts", { replace: true, state: { notice: `Deleted the prompt “${prompt.data?.name ?? ""}”. Runs that used it keep their own copy of the template.` } satisfies NoticeState });
     },
   });
 

@@ -4,9 +4,11 @@ import { api } from "../api/client";
 import type { Page, Prompt } from "../api/types";
 import { Empty, ErrorBox, Loading } from "../components/States";
 import { when } from "../components/format";
+import { useNotice } from "../components/useNotice";
 
 export function PromptsPage() {
   const prompts = useQuery({ queryKey: ["prompts"], queryFn: () => api<Page<Prompt>>("/prompts", { query: { limit: 200 } }) });
+  const notice = useNotice(); // set by the prompt page after a delete
   return (
     <div className="page">
       <div className="title-row">
@@ -14,6 +16,7 @@ export function PromptsPage() {
         <span className="spacer" />
         <Link className="button primary" to="/prompts/new">New prompt</Link>
       </div>
+      {notice && <p className="state success" role="status">{notice}</p>}
       {prompts.isPending ? <Loading what="Loading prompts" /> : prompts.error ? <ErrorBox error={prompts.error} /> :
         prompts.data.items.length === 0 ? (
           <Empty title="No prompts yet">Write a template with <code>{"{{variables}}"}</code> from your test set's columns.</Empty>

@@ -1,8 +1,8 @@
 import { useRef, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
-import type { Case, CaseBody, CasePage, TestSet } from "../api/types";
+import type { Case, CaseBody, TestSet } from "../api/types";
 import { Empty, ErrorBox, ErrorPage, Loading } from "../components/States";
 import { Tabs } from "../components/Tabs";
 import { useDownload } from "../components/download";
@@ -10,7 +10,9 @@ import { CaseGrid, type CaseGridHandle } from "../testsets/CaseGrid";
 import { CaseEditor } from "../testsets/CaseEditor";
 import { ImportPanel } from "../testsets/ImportPanel";
 import { VersionHistory } from "../testsets/VersionHistory";
-import { deleteCase, deleteTestSet, filterCases, renameTestSet, saveCase } from "../testsets/caseApi";
+import { casePages, deleteCase, deleteTestSet, renameTestSet, saveCase } from "../testsets/caseApi";
+import { useDebounced } from "../components/useDebounced";
+import type { NoticeState } from "../components/useNotice";
 import { plural } from "../components/format";
 import "../testsets/testsets.css";
 
@@ -58,7 +60,7 @@ function TitleRow({ set: s }: { set: TestSet }) {
     onSuccess: () => {
       queries.removeQueries({ queryKey: ["test-set", s.id] });
       queries.invalidateQueries({ queryKey: ["test-sets"] });
-      navigate("/test-sets", { state: { deleted: s.name } });
+      navigate("/test-sets", { state: { notice: `Deleted the test set “${s.name}”. Runs that used it keep their results.` } satisfies NoticeState });
     },
   });
 
@@ -115,6 +117,8 @@ function TitleRow({ set: s }: { set: TestSet }) {
   );
 }
 
+const FILTER_DEBOUNCE_MS = 250;
+
 type Editing = { original: Case | null; from: "grid" | "button" };
 
 function Cases({ testSetId, total }: { testSetId: string; total: number }) {
@@ -123,12 +127,10 @@ function Cases({ testSetId, total }: { testSetId: string; total: number }) {
   const [filter, setFilter] = useState("");
   const grid = useRef<CaseGridHandle>(null);
   const addButton = useRef<HTMLButtonElement>(null);
-  const cases = useInfiniteQuery({
-    queryKey: ["test-set", testSetId, "cases"],
-    queryFn: ({ pageParam }) => api<CasePage>(`/test-sets/${testSetId}/cases`, { query: { limit: 500, cursor: pageParam } }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor,
-  });
+  const cases = useInfiniteQuery(casePages(testSetId, ""));
+  // A filter is a search on the server, across every case, not only the pages loaded here.
+  const words = useDebounced(filter.trim(), FILTER_DEBOUNCE_MS);
+  const found = useInfiniteQuery({ ...casePages(testSetId, words), enabled: words !== "", placeholderData: keepPreviousData });
   const refresh = () => queries.invalidateQueries({ queryKey: ["test-set", testSetId] });
 
   /** Focus back where the user was: the grid's active cell (a row, if given), else the Add case button. */
@@ -174,7 +176,11 @@ function Cases({ testSetId, total }: { testSetId: string; total: number }) {
   if (cases.error) return <ErrorBox error={cases.error} />;
   const all = cases.data.pages.flatMap((p) => p.items);
   const varNames = [...new Set(all.flatMap((c) => Object.keys(c.vars)))];
-  const shown = filterCases(all, filter);
+  const searching = words !== "" && filter.trim() !== "";
+  const list = searching ? found : cases;
+  const shown = searching ? (found.data?.pages.flatMap((p) => p.items) ?? []) : all;
+  const matches = found.data?.pages[0]?.matches ?? null;
+  const settled = searching && !found.isPlaceholderData && !found.isPending;
   return (
     <>
       <div className="toolbar case-filter">
@@ -187,8 +193,9 @@ function Cases({ testSetId, total }: { testSetId: string; total: number }) {
           </label>
         )}
         <p id="case-filter-status" role="status" className="muted">
-          {filter && `${shown.length} of ${plural(all.length, "case")} ${shown.length === 1 ? "matches" : "match"}`}
-          {filter && cases.hasNextPage && ` (only ${all.length} of ${total} are loaded: load more cases to search them all)`}
+          {filter.trim() && !settled ? "Searching…" : ""}
+          {settled && matches !== null && `${matches.toLocaleString()} of ${plural(total, "case")} ${matches === 1 ? "matches" : "match"}`}
+          {settled && found.hasNextPage && ` (${shown.length.toLocaleString()} shown)`}
         </p>
       </div>
       {(save.error || remove.error) && <ErrorBox error={save.error ?? remove.error} title="The change was not saved" />}
@@ -197,19 +204,20 @@ function Cases({ testSetId, total }: { testSetId: string; total: number }) {
           onCancel={close}
           onSave={(body) => save.mutate({ original: editing.original, body })} />
       )}
+      {found.error && searching ? <ErrorBox error={found.error} title="The search failed" onRetry={() => found.refetch()} /> : null}
       {all.length === 0 ? (
         <Empty title="No cases yet">Import a CSV or JSONL file, or add a case by hand.</Empty>
-      ) : shown.length === 0 ? (
-        <Empty title="No case matches">Nothing in the loaded cases contains “{filter}”.</Empty>
+      ) : settled && shown.length === 0 ? (
+        <Empty title="No case matches">No case in this test set holds every word of “{filter.trim()}”.</Empty>
       ) : (
         <CaseGrid ref={grid} cases={shown} varNames={varNames} onOpen={(c) => open(c, "grid")}
           onAdd={() => open(null, "grid")}
           onEditCell={async (original, body) => { await saveCase(testSetId, original, body); await refresh(); }}
           onDelete={(c) => { if (window.confirm(`Delete case ${c.position + 1}?`)) remove.mutate(c); }} />
       )}
-      {cases.hasNextPage && (
-        <button type="button" onClick={() => cases.fetchNextPage()} disabled={cases.isFetchingNextPage}>
-          {cases.isFetchingNextPage ? "Loading more cases…" : "Load more cases"}
+      {list.hasNextPage && (!searching || settled) && (
+        <button type="button" onClick={() => list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+          {list.isFetchingNextPage ? "Loading more cases…" : searching ? "Load more matches" : "Load more cases"}
         </button>
       )}
     </>

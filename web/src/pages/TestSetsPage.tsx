@@ -1,23 +1,19 @@
 import { useState, type FormEvent } from "react";
-import { Link, useLocation, useNavigate } from "react-router-dom";
+import { Link, useNavigate } from "react-router-dom";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { Page, TestSet } from "../api/types";
 import { Empty, ErrorBox, Loading } from "../components/States";
 import { when } from "../components/format";
+import { useNotice } from "../components/useNotice";
 
 export function TestSetsPage() {
   const sets = useQuery({ queryKey: ["test-sets"], queryFn: () => api<Page<TestSet>>("/test-sets", { query: { limit: 200 } }) });
-  // Set by the test set page after a delete.
-  const deleted = (useLocation().state as { deleted?: string } | null)?.deleted;
+  const notice = useNotice(); // set by the test set page after a delete
   return (
     <div className="page">
       <h1>Test sets</h1>
-      {deleted && (
-        <p className="state success" role="status">
-          Deleted the test set “{deleted}”. Runs that used it keep their results.
-        </p>
-      )}
+      {notice && <p className="state success" role="status">{notice}</p>}
       <NewTestSet />
       {sets.isPending ? <Loading what="Loading test sets" /> : sets.error ? <ErrorBox error={sets.error} /> :
         sets.data.items.length === 0 ? (

@@ -12,7 +12,7 @@ import {
   type CasesRendered, type Lack, type PromptRendered,
 } from "./preview";
 import { variables } from "./template";
-import { useDebounced } from "./useDebounced";
+import { useDebounced } from "../components/useDebounced";
 
 const DEBOUNCE_MS = 250;
 const OTHER_ERRORS_SHOWN = 5;

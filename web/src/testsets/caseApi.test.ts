@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Case } from "../api/types";
 import { MemoryStorage } from "../testing/memoryStorage";
-import { caseBody, deleteCase, deleteTestSet, filterCases, renameTestSet, saveCase } from "./caseApi";
+import { caseBody, casePages, deleteCase, deleteTestSet, renameTestSet, saveCase } from "./caseApi";
 
 const existing: Case = {
   id: "case-1",
@@ -95,27 +95,22 @@ describe("renameTestSet and deleteTestSet", () => {
   });
 });
 
-describe("filterCases", () => {
-  const cases: Case[] = [
-    existing,
-    { ...existing, id: "case-2", position: 1, description: null, vars: { country: "Japan", n: 3 }, assert: [{ type: "regex", value: "Tok(yo|io)" }] },
-    { ...existing, id: "case-3", position: 2, description: "Peru", vars: {}, assert: [] },
-  ];
-  const ids = (q: string) => filterCases(cases, q).map((c) => c.id);
-
-  it("keeps everything for an empty query", () => {
-    expect(filterCases(cases, "  ")).toBe(cases);
-  });
-
-  it("matches descriptions, variable names and values, and assertions, ignoring case", () => {
-    expect(ids("france")).toEqual(["case-1"]);
-    expect(ids("COUNTRY")).toEqual(["case-1", "case-2"]);
-    expect(ids("3")).toEqual(["case-2"]);
-    expect(ids("tok(yo")).toEqual(["case-2"]);
-    expect(ids("contains paris")).toEqual(["case-1"]);
-  });
-
-  it("needs every word", () => {
-    expect(ids("japan paris")).toEqual([]);
+describe("casePages", () => {
+  it("asks the server for every case, or only those matching a search, each under its own key", async () => {
+    const fetch = stubFetch();
+    const plain = casePages("ts-1", "");
+    const search = casePages("ts-1", "tokyo lima");
+    expect(plain.queryKey).toEqual(["test-set", "ts-1", "cases"]);
+    // Under the test set's key, so a saved case refreshes the search too.
+    expect(search.queryKey.slice(0, 2)).toEqual(plain.queryKey.slice(0, 2));
+    expect(search.queryKey).not.toEqual(plain.queryKey);
+    await plain.queryFn({ pageParam: null });
+    await search.queryFn({ pageParam: "c2" });
+    const urls = fetch.mock.calls.map(([input]) => new URL(String(input), "http://x"));
+    expect(urls[0].pathname).toBe("/v1/test-sets/ts-1/cases");
+    expect(urls[0].searchParams.has("q")).toBe(false);
+    expect(urls[1].searchParams.get("q")).toBe("tokyo lima");
+    expect(urls[1].searchParams.get("cursor")).toBe("c2");
+    expect(search.getNextPageParam({ items: [], next_cursor: "c3", version: {} as never })).toBe("c3");
   });
 });

@@ -1,8 +1,7 @@
 // Case writes: each one makes a new immutable version of the test set.
 
 import { api } from "../api/client";
-import type { Case, CaseBody, TestSet, VersionChange } from "../api/types";
-import { show } from "../components/format";
+import type { Case, CaseBody, CasePage, TestSet, VersionChange } from "../api/types";
 
 export function caseBody(c: CaseBody): CaseBody {
   return {
@@ -33,22 +32,13 @@ export function deleteTestSet(testSetId: string): Promise<void> {
   return api<void>(`/test-sets/${testSetId}`, { method: "DELETE" });
 }
 
-/** The text a filter looks in: description, variable names and values, assertion types and values. */
-function haystack(c: Case): string {
-  const vars = Object.entries(c.vars).map(([k, v]) => `${k} ${show(v)}`);
-  const asserts = c.assert.map((a) => `${a.type} ${show(a.value)}`);
-  return [c.description ?? "", ...vars, ...asserts].join("\n").toLocaleLowerCase();
-}
-
-/**
- * The cases holding every word of `query`, ignoring case. Client-side: the cases API takes no search
- * parameter, so only the pages already loaded are searched.
- */
-export function filterCases(cases: Case[], query: string): Case[] {
-  const words = query.toLocaleLowerCase().split(/\s+/).filter(Boolean);
-  if (!words.length) return cases;
-  return cases.filter((c) => {
-    const text = haystack(c);
-    return words.every((w) => text.includes(w));
-  });
+/** Pages of a test set's latest cases, 500 at a time; with `q`, only those holding every word. */
+export function casePages(testSetId: string, q: string) {
+  return {
+    queryKey: q ? ["test-set", testSetId, "cases", "search", q] : ["test-set", testSetId, "cases"],
+    queryFn: ({ pageParam }: { pageParam: string | null }) =>
+      api<CasePage>(`/test-sets/${testSetId}/cases`, { query: { limit: 500, cursor: pageParam, q: q || undefined } }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last: CasePage) => last.next_cursor,
+  };
 }

@@ -33,6 +33,26 @@ left join lateral (
 
 _VERSION_COLUMNS = "id, test_set_id, version, content_hash, case_count, note, created_at"
 
+# The text a case search looks in: its description, each variable's name and value, and each
+# assertion's type and value (strings as they are, other JSON values as JSON text).
+_CASE_TEXT = """concat_ws(' ', t.body->>'description',
+  (select string_agg(v.key || ' ' || coalesce(v.value #>> '{}', ''), ' ')
+     from jsonb_each(case jsonb_typeof(t.body->'vars') when 'object' then t.body->'vars'
+                     else '{}'::jsonb end) v),
+  (select string_agg(coalesce(a->>'type', '') || ' ' || coalesce(a->'value' #>> '{}', ''), ' ')
+     from jsonb_array_elements(case jsonb_typeof(t.body->'assert') when 'array'
+                               then t.body->'assert' else '[]'::jsonb end) a))"""
+
+
+def _matching(words: Sequence[str]) -> str:
+    """An `and` clause holding a case to every word (one ILIKE pattern parameter each)."""
+    return f"and {_CASE_TEXT} ilike all (%s)" if words else ""
+
+
+def _patterns(words: Sequence[str]) -> list[list[str]]:
+    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
+    return [[f"%{w}%" for w in escaped]] if words else []
+
 
 class TestSetsRepo:
     """SQL for test sets; every query is filtered on the workspace as well as guarded by RLS."""
@@ -169,16 +189,31 @@ class TestSetsRepo:
         )
 
     def version_cases(
-        self, version_id: uuid.UUID, after: int = -1, limit: int | None = None
+        self,
+        version_id: uuid.UUID,
+        after: int = -1,
+        limit: int | None = None,
+        words: Sequence[str] = (),
     ) -> list[Row]:
-        """(position, id, content_hash, body) of a version's cases, in order."""
+        """(position, id, content_hash, body) of a version's cases, in order; with `words`, only
+        the cases whose text (see _CASE_TEXT) holds every one of them, ignoring case."""
         return self._rows(
             "select vc.position, t.id, t.content_hash, t.body from test_set_version_cases vc "
             "join test_cases t on t.id = vc.test_case_id and t.workspace_id = vc.workspace_id "
             "where vc.workspace_id = %s and vc.test_set_version_id = %s and vc.position > %s "
-            "order by vc.position limit %s",
-            (self._ws, version_id, after, limit),
+            f"{_matching(words)} order by vc.position limit %s",
+            (self._ws, version_id, after, *_patterns(words), limit),
         )
+
+    def count_version_cases(self, version_id: uuid.UUID, words: Sequence[str]) -> int:
+        """How many of a version's cases hold every one of `words`."""
+        row = self._one(
+            "select count(*) as n from test_set_version_cases vc "
+            "join test_cases t on t.id = vc.test_case_id and t.workspace_id = vc.workspace_id "
+            f"where vc.workspace_id = %s and vc.test_set_version_id = %s {_matching(words)}",
+            (self._ws, version_id, *_patterns(words)),
+        )
+        return int(row["n"]) if row else 0
 
     def create_version(
         self,

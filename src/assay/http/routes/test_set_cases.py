@@ -20,6 +20,7 @@ from assay.usecases import test_set_files
 from assay.usecases import test_sets as uc
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_QUERY = 500
 IMPORT_TYPES: dict[str, uc.ImportFormat] = {
     "text/csv": "csv",
     "application/x-ndjson": "jsonl",
@@ -43,8 +44,13 @@ def list_cases(
     version_id: uuid.UUID | None = None,
     cursor: str | None = None,
     limit: Limit = DEFAULT_PAGE,
+    q: Annotated[str | None, Query(max_length=MAX_QUERY)] = None,
 ) -> CasePage:
-    """A version's cases (the latest unless `version_id`), paged by position."""
+    """A version's cases (the latest unless `version_id`), paged by position.
+
+    With `q`, only the cases holding every word of it, ignoring case, in their description,
+    variable names and values, or assertion types and values; `matches` counts them all.
+    """
     r = repo()
     r.get_set(test_set_id)
     version = (
@@ -52,13 +58,20 @@ def list_cases(
     )
     if version is None:
         raise InvalidInput("this test set has no version yet")
+    words = (q or "").split()
     after = decode_cursor(cursor, (int,))
-    rows = r.version_cases(version["id"], after[0] if after else -1, limit + 1)
+    rows = r.version_cases(version["id"], after[0] if after else -1, limit + 1, words)
     nxt = encode_cursor([rows[limit - 1]["position"]]) if len(rows) > limit else None
+    matches = None
+    if words:
+        matches = (
+            len(rows) if not after and nxt is None else r.count_version_cases(version["id"], words)
+        )
     return CasePage(
         version=version_out(version),
         items=[case_row_out(c) for c in rows[:limit]],
         next_cursor=nxt,
+        matches=matches,
     )
 
 

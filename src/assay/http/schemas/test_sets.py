@@ -118,6 +118,9 @@ class CasePage(BaseModel):
     version: VersionOut
     items: list[CaseOut]
     next_cursor: str | None = None
+    matches: int | None = Field(
+        default=None, description="With `q`: how many cases match, on every page."
+    )
 
 
 class VersionChange(BaseModel):
