@@ -196,8 +196,37 @@ def test_csv_import_reports_every_bad_line_and_saves_nothing(world: World) -> No
     assert answer.status == 400
     errors = answer.json["error"]["details"]["errors"]
     assert [(e["line"], e["column"]) for e in errors] == [(3, 2), (5, 2)]
-    assert all(e["message"] for e in errors)
+    assert all(e["message"].startswith(f"import.csv:{e['line']}:") for e in errors)
     assert world.alice.get(f"/v1/test-sets/{sid}").json["latest_version"]["version"] == 1
+    assert count(world.database_url, "test_cases") == 2
+
+    # Given the uploaded file's name (only its last part), the errors say it instead.
+    for given in ("capitals.csv", "C:\\Users\\me\\capitals.csv", "/home/me/capitals.csv"):
+        named = world.alice.post(
+            f"/v1/test-sets/{sid}/import",
+            raw=text,
+            content_type="text/csv",
+            query={"filename": given},
+        )
+        assert named.status == 400, given
+        assert named.json["error"]["message"].startswith("capitals.csv: 2 bad line")
+        named_errors = named.json["error"]["details"]["errors"]
+        assert [e["message"].split(": ")[0] for e in named_errors] == [
+            "capitals.csv:3",
+            "capitals.csv:5",
+        ]
+    empty = world.alice.post(
+        f"/v1/test-sets/{sid}/import", raw="", content_type="text/csv", query={"filename": "e.csv"}
+    )
+    assert empty.status == 400 and empty.json["error"]["message"].startswith("e.csv: ")
+    for bad in ("tab\there.csv", "x" * 256):
+        refused = world.alice.post(
+            f"/v1/test-sets/{sid}/import",
+            raw=text,
+            content_type="text/csv",
+            query={"filename": bad},
+        )
+        assert refused.status == {"x" * 256: 422}.get(bad, 400), (bad, refused.body)
     assert count(world.database_url, "test_cases") == 2
 
 

@@ -119,7 +119,11 @@ def test_a_refusal_only_the_server_finds_names_the_users_file_once(
     set_id = open_import(page, assay_up.url)
     page.get_by_label("File", exact=True).set_input_files(str(bad))
     expect(page.get_by_text("2 cases read from unicode-cases.jsonl")).to_be_visible()
-    page.get_by_role("button", name="Import 2 cases").click()
+    with page.expect_response(lambda r: "/import?" in r.url) as sent:
+        page.get_by_role("button", name="Import 2 cases").click()
+    # The server is told the file's name and says it itself.
+    assert "filename=unicode-cases.jsonl" in sent.value.url
+    assert "unicode-cases.jsonl:2:" in sent.value.text()
     refused = page.get_by_role("alert")
     expect(refused).to_contain_text("The import was refused; nothing was saved")
     expect(refused).to_contain_text("unicode-cases.jsonl: 1 bad line, nothing imported")

@@ -182,21 +182,30 @@ def delete_case(*, repo: TestSetsStore, test_set_id: uuid.UUID, case_id: uuid.UU
     return change_cases(repo=repo, test_set_id=test_set_id, new=[], edit=edit, note="case deleted")
 
 
-def parse_import(text: str, fmt: ImportFormat) -> list[TestCase]:
-    """Cases from CSV or JSONL text; ConfigError lists every bad line, nothing is kept."""
+def parse_import(text: str, fmt: ImportFormat, filename: str | None = None) -> list[TestCase]:
+    """Cases from CSV or JSONL text; ConfigError lists every bad line (named after `filename`,
+    else "import.csv" or "import.jsonl"), nothing is kept."""
+    source = filename or f"import.{fmt}"
     if fmt == "csv":
-        return parse_tests_csv(text, source="import.csv", allow_code=False)
-    return parse_tests_jsonl(text, source="import.jsonl", allow_code=False)
+        return parse_tests_csv(text, source=source, allow_code=False)
+    return parse_tests_jsonl(text, source=source, allow_code=False)
 
 
 def import_cases(
-    *, repo: TestSetsStore, test_set_id: uuid.UUID, text: str, fmt: ImportFormat, replace: bool
+    *,
+    repo: TestSetsStore,
+    test_set_id: uuid.UUID,
+    text: str,
+    fmt: ImportFormat,
+    replace: bool,
+    filename: str | None = None,
 ) -> Change:
     """Import a file's cases, appended to or replacing the latest version (all-or-nothing)."""
     repo.get_set(test_set_id)  # 404 before a 400 about the file
-    cases = parse_import(text, fmt)
+    cases = parse_import(text, fmt, filename)
     if not cases:
-        raise InvalidInput("the import holds no test cases", details={"format": fmt})
+        where = f"{filename}: " if filename else ""
+        raise InvalidInput(f"{where}the import holds no test cases", details={"format": fmt})
     note = f"imported {fmt}"
     if replace:
         return replace_cases(repo=repo, test_set_id=test_set_id, cases=cases, note=note)

@@ -20,11 +20,11 @@ export function ImportPanel({ testSetId, onDone }: { testSetId: string; onDone: 
   const [preview, setPreview] = useState<Preview | null>(null);
   const [mode, setMode] = useState<"append" | "replace">("append");
   const upload = useMutation({
-    // The API takes no file name: its messages say "import.csv"; refusedImport names the user's file.
+    // Sent with its name, so that the server's messages name the user's file.
     mutationFn: (chosen: { name: string; text: string }) =>
       api<VersionChange>(`/test-sets/${testSetId}/import`, {
         method: "POST",
-        query: { mode },
+        query: { mode, filename: chosen.name },
         body: chosen.text,
         contentType: TYPES[formatOf(chosen.name)],
       }),

@@ -3,14 +3,14 @@ import { ApiError } from "../api/client";
 import { refusedImport } from "./importErrors";
 
 describe("refusedImport", () => {
-  it("names the user's file and lists each bad line once, without the server's repeated prefix", () => {
-    const message = "import.csv: 2 bad line(s), nothing imported:\n  import.csv:4: __expected: regex assertion: bad (column 2)\n  import.csv:6: 1 field(s), the header has 2";
+  it("lists each bad line once, with its line and column up front instead of the file's name", () => {
+    const message = "capitals.csv: 2 bad line(s), nothing imported:\n  capitals.csv:4: __expected: regex assertion: bad (column 2)\n  capitals.csv:6: 1 field(s), the header has 2";
     const error = new ApiError(400, "config_error", message, {
-      file: "import.csv",
+      file: "capitals.csv",
       errors: [
-        { line: 4, column: 2, message: "import.csv:4: __expected: regex assertion: bad (column 2)" },
-        { line: 4, column: 2, message: "import.csv:4: __expected: regex assertion: bad (column 2)" },
-        { line: 6, column: null, message: "import.csv:6: 1 field(s), the header has 2" },
+        { line: 4, column: 2, message: "capitals.csv:4: __expected: regex assertion: bad (column 2)" },
+        { line: 4, column: 2, message: "capitals.csv:4: __expected: regex assertion: bad (column 2)" },
+        { line: 6, column: null, message: "capitals.csv:6: 1 field(s), the header has 2" },
       ],
     });
     expect(refusedImport(error, "capitals.csv")).toEqual({
@@ -19,21 +19,19 @@ describe("refusedImport", () => {
     });
   });
 
-  it("says one bad line in the singular, and renames JSONL uploads too", () => {
+  it("says one bad line in the singular, and takes file names with pattern characters literally", () => {
     const error = new ApiError(400, "config_error", "x", {
-      errors: [{ line: 2, column: null, message: "import.jsonl:2: vars: 'vars' must be a mapping" }],
+      errors: [{ line: 2, column: null, message: "my (1) cases+.jsonl:2: vars: 'vars' must be a mapping" }],
     });
-    expect(refusedImport(error, "my cases.jsonl")).toEqual({
-      summary: "my cases.jsonl: 1 bad line, nothing imported",
+    expect(refusedImport(error, "my (1) cases+.jsonl")).toEqual({
+      summary: "my (1) cases+.jsonl: 1 bad line, nothing imported",
       lines: ["line 2: vars: 'vars' must be a mapping"],
     });
   });
 
-  it("keeps a message without lines, with the file renamed", () => {
-    expect(refusedImport(new ApiError(400, "invalid_input", "the import holds no test cases"), "a.csv"))
-      .toEqual({ summary: "the import holds no test cases", lines: [] });
-    expect(refusedImport(new ApiError(400, "config_error", "import.csv: the CSV file is empty"), "a.csv").summary)
-      .toBe("a.csv: the CSV file is empty");
+  it("keeps a message without lines as the server said it", () => {
+    expect(refusedImport(new ApiError(400, "invalid_input", "a.csv: the import holds no test cases"), "a.csv"))
+      .toEqual({ summary: "a.csv: the import holds no test cases", lines: [] });
     expect(refusedImport(new Error("Cannot reach the Assay API."), "a.csv").summary).toBe("Cannot reach the Assay API.");
   });
 });

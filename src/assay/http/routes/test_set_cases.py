@@ -21,6 +21,7 @@ from assay.usecases import test_sets as uc
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_QUERY = 500
+MAX_FILENAME = 255
 IMPORT_TYPES: dict[str, uc.ImportFormat] = {
     "text/csv": "csv",
     "application/x-ndjson": "jsonl",
@@ -141,15 +142,34 @@ def _body_text() -> tuple[str, uc.ImportFormat]:
     "line as details.errors[] = {line, column, message}.",
 )
 def import_cases(
-    test_set_id: uuid.UUID, mode: Literal["append", "replace"] = "append"
+    test_set_id: uuid.UUID,
+    mode: Literal["append", "replace"] = "append",
+    filename: Annotated[str | None, Query(max_length=MAX_FILENAME)] = None,
 ) -> VersionChange:
-    """Import cases from a CSV or JSONL body, appended or replacing; one new version."""
+    """Import cases from a CSV or JSONL body, appended or replacing; one new version.
+
+    `filename` (the uploaded file's name) is what error messages call the file."""
     text, fmt = _body_text()
     return change_out(
         uc.import_cases(
-            repo=repo(), test_set_id=test_set_id, text=text, fmt=fmt, replace=mode == "replace"
+            repo=repo(),
+            test_set_id=test_set_id,
+            text=text,
+            fmt=fmt,
+            replace=mode == "replace",
+            filename=_file_name(filename),
         )
     )
+
+
+def _file_name(given: str | None) -> str | None:
+    """The last part of a client's file name, printable, or None for the default."""
+    if given is None:
+        return None
+    name = given.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if any(not ch.isprintable() for ch in name):
+        raise InvalidInput("filename holds control characters", details={"field": "filename"})
+    return name or None
 
 
 @router.get("/test-sets/<test_set_id>/export", tags=TAG)
