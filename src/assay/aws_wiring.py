@@ -61,6 +61,19 @@ class AwsSettings(BaseSettings):
     redispatch_grace_seconds: float = Field(default=1800.0, gt=0)
     redispatch_limit: int = Field(default=20, ge=0)
 
+    @property
+    def openrouter_key_configured(self) -> bool:
+        """Whether the functions get an OpenRouter key: the key itself or its secret's ARN.
+
+        The API answers from this without reading the secret: an ARN counts as configured.
+        """
+        key = self.openrouter_api_key
+        if key is not None and key.get_secret_value().strip():
+            return True
+        return bool(
+            self.openrouter_api_key_secret_arn and self.openrouter_api_key_secret_arn.strip()
+        )
+
 
 def load_aws_settings() -> AwsSettings:
     """Read and check the environment once per container."""

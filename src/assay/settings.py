@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     supabase_anon_key: str | None = None  # public by design: the dashboard sends it to Supabase
     log_level: LogLevel = "INFO"
 
+    @property
+    def openrouter_key_configured(self) -> bool:
+        """Whether OPENROUTER_API_KEY holds a key; says nothing about the key itself."""
+        key = self.openrouter_api_key
+        return key is not None and bool(key.get_secret_value().strip())
+
     @field_validator("assay_home")
     @classmethod
     def _resolve_home(cls, value: Path) -> Path:

@@ -67,6 +67,12 @@ class InvalidInput(AssayError):
     code = "invalid_input"
 
 
+class OpenRouterKeyMissing(InvalidInput):
+    """A run names `openrouter:` models, but this deployment has no OpenRouter key."""
+
+    code = "openrouter_key_missing"
+
+
 class Forbidden(AssayError):
     """The caller may not do this."""
 

@@ -14,6 +14,7 @@ from assay.domain.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    OpenRouterKeyMissing,
     StorageError,
 )
 
@@ -44,6 +45,8 @@ STATUS_BY_ERROR: tuple[tuple[type[AssayError], int], ...] = (
     (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
+    # well formed, but this server cannot call the models it names
+    (OpenRouterKeyMissing, 422),
     (PayloadTooLarge, 413),
     (UnsupportedMediaType, 415),
     (StorageError, 503),

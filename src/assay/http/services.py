@@ -109,11 +109,20 @@ class ApiServices:
     launcher: RunLauncher
     verifier: TokenVerifier | None
     catalog: Any = None
+    # None: `settings` decide (`assay up`); the Lambda passes what its AWS wiring says.
+    openrouter_key: bool | None = None
 
     @property
     def local_mode(self) -> bool:
         """True when there is no Supabase auth: one local user, loopback only."""
         return self.verifier is None
+
+    @property
+    def has_openrouter_key(self) -> bool:
+        """Whether runs here can call OpenRouter: a key (or, on AWS, its secret) is configured."""
+        if self.openrouter_key is not None:
+            return self.openrouter_key
+        return self.settings.openrouter_key_configured
 
     def start_run(self, run_id: uuid.UUID) -> None:
         """Start a stored run; call it from `scope.on_commit`, after the run row is committed."""
@@ -164,4 +173,5 @@ def lambda_services() -> ApiServices:
         settings=settings,
         launcher=launcher,
         verifier=verifier_from_settings(settings),
+        openrouter_key=aws.openrouter_key_configured,
     )

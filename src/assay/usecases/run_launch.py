@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assay.adapters.local_models import LOCAL_MODELS
-from assay.domain.errors import InvalidInput, NotFound
+from assay.domain.errors import InvalidInput, NotFound, OpenRouterKeyMissing
 from assay.domain.models import AssertionSpec, PromptTemplate, ProviderSpec, TestCase, content_hash
 from assay.domain.planning import plan_cells
 from assay.usecases.test_sets import check_cases
@@ -69,6 +69,19 @@ def provider_spec(choice: ModelChoice, openrouter_base_url: str) -> ProviderSpec
     )
 
 
+def require_openrouter_key(providers: Sequence[ProviderSpec], *, has_key: bool) -> None:
+    """Refuse a run whose every `openrouter:` call would fail for want of a key."""
+    remote = [p.id for p in providers if p.kind == "openrouter"]
+    if remote and not has_key:
+        raise OpenRouterKeyMissing(
+            "this server has no OpenRouter key, so it cannot call "
+            f"{', '.join(remote)}: set OPENROUTER_API_KEY and restart `assay up` "
+            "(on AWS, store the key in the OpenRouter API key secret), "
+            "or pick only local: models, which need no key",
+            details={"models": remote},
+        )
+
+
 def _unique(labels: Sequence[str], what: str) -> None:
     seen: set[str] = set()
     for label in labels:
@@ -99,6 +112,7 @@ def launch_run(
     request: RunRequest,
     user_id: uuid.UUID,
     openrouter_base_url: str,
+    has_openrouter_key: bool,
     on_commit: Callable[[Callable[[], None]], None],
     start: Callable[[uuid.UUID], Any],
 ) -> uuid.UUID:
@@ -126,6 +140,7 @@ def launch_run(
             (vid, PromptTemplate(label=f"{row['name']} v{row['version']}", **row["body"]))
         )
     providers = [provider_spec(m, openrouter_base_url) for m in request.models]
+    require_openrouter_key(providers, has_key=has_openrouter_key)
     _unique([t.label for _, t in pinned], "prompt versions")
     _unique([p.label for p in providers], "models")
     total = len(rows) * len(pinned) * len(providers) * request.repeats

@@ -17,6 +17,8 @@ export interface Me {
   actor: "user" | "api_key" | "local";
   workspace_id: string;
   workspaces: Workspace[];
+  /** Whether the server has an OpenRouter key for `openrouter:` models (never the key itself). */
+  openrouter_key: "configured" | "missing";
 }
 
 export interface Version {

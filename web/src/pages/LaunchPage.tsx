@@ -2,17 +2,20 @@ import { useEffect, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
+import { useMe } from "../auth/AuthGate";
 import type { Model, Page, Prompt, PromptVersion, Run, TestSet, Version } from "../api/types";
 import { ErrorBox, ErrorPage, Loading } from "../components/States";
 import { int, usd } from "../components/format";
 import { ModelPicker, priced } from "../runs/ModelPicker";
 import { estimate } from "../runs/estimate";
+import { blockedByMissingKey } from "../runs/openrouterKey";
 
 const num = (s: string) => (s.trim() === "" ? null : Number(s));
 
 export function LaunchPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
+  const me = useMe();
   const sets = useQuery({ queryKey: ["test-sets"], queryFn: () => api<Page<TestSet>>("/test-sets", { query: { limit: 200 } }) });
   const prompts = useQuery({ queryKey: ["prompts"], queryFn: () => api<Page<Prompt>>("/prompts", { query: { limit: 200 } }) });
   const [setId, setSetId] = useState(params.get("test_set") ?? "");
@@ -86,6 +89,8 @@ export function LaunchPage() {
   if (sets.isPending || prompts.isPending) return <Loading what="Loading test sets and prompts" />;
   if (sets.error || prompts.error) return <ErrorPage error={sets.error ?? prompts.error} back={{ to: "/runs", label: "Go to the runs" }} />;
   const ready = Boolean(version && promptIds.length && models.length);
+  // Every call to these would fail: the server has no OpenRouter key.
+  const blocked = blockedByMissingKey(me, models);
   return (
     <form className="page" onSubmit={submit} aria-label="Launch a run">
       <h1>Launch a run</h1>
@@ -131,15 +136,36 @@ export function LaunchPage() {
             <label className="check"><input type="checkbox" checked={useCache} onChange={(e) => setUseCache(e.target.checked)} /> Reuse cached answers</label>
           </fieldset>
         </div>
-        <div className="panel"><ModelPicker selected={models} onChange={setModels} /></div>
+        <div className="panel">
+          <ModelPicker selected={models} onChange={setModels} />
+          {blocked.length > 0 && <KeyMissing models={blocked} />}
+        </div>
       </div>
       <div className="launch-bar" aria-live="polite">
         <span><strong data-testid="call-count">{int(calls)}</strong> calls</span>
         <span>estimated cost <strong data-testid="cost-estimate">{cost === null ? "unknown (no prices)" : usd(cost)}</strong></span>
-        <button type="submit" className="primary" disabled={!ready || launch.isPending}>{launch.isPending ? "Starting…" : "Start run"}</button>
+        {blocked.length > 0 && <span className="warn">Cannot start: the server has no OpenRouter key</span>}
+        <button type="submit" className="primary" disabled={!ready || blocked.length > 0 || launch.isPending}
+          aria-describedby={blocked.length > 0 ? KEY_MISSING_ID : undefined}>{launch.isPending ? "Starting…" : "Start run"}</button>
       </div>
       {launch.error && <ErrorBox error={launch.error} title="The run was not started" />}
     </form>
+  );
+}
+
+const KEY_MISSING_ID = "openrouter-key-missing";
+
+/** Why the run cannot start with these models, and the fix; the Start button is described by it. */
+function KeyMissing({ models }: { models: string[] }) {
+  return (
+    <div className="state warn-box" id={KEY_MISSING_ID} data-testid="openrouter-key-missing">
+      <strong>This server has no OpenRouter key</strong>
+      <p>
+        Every call to {models.join(", ")} would fail, so the run cannot start. Set <code>OPENROUTER_API_KEY</code> and
+        restart <code>assay up</code> (on AWS, put the key in the stack's OpenRouter API key secret), or remove
+        the <code>openrouter:</code> models: the offline <code>local:</code> models need no key.
+      </p>
+    </div>
   );
 }
 

@@ -41,9 +41,16 @@ export function SettingsPage() {
       </section>
       <section className="panel" aria-labelledby="models-title">
         <h2 id="models-title">Model access</h2>
+        <p>
+          The server's OpenRouter key:{" "}
+          <strong data-testid="openrouter-key" className={me?.openrouter_key === "missing" ? "warn" : undefined}>
+            {me?.openrouter_key === "configured" ? "configured" : me?.openrouter_key === "missing" ? "not configured" : "unknown"}
+          </strong>
+        </p>
         <p className="muted">
-          Runs call OpenRouter with the key the server was started with (<code>OPENROUTER_API_KEY</code>, or its secret on AWS); the browser never sees it,
-          and the API does not say whether one is set. Without one, only the offline <code>local:</code> models answer.
+          Runs call OpenRouter with the key the server was started with (<code>OPENROUTER_API_KEY</code>, or its secret on AWS); the browser never sees it.
+          Without one, only the offline <code>local:</code> models answer.
+          {me?.openrouter_key === "missing" && <> To call <code>openrouter:</code> models, set <code>OPENROUTER_API_KEY</code> and restart <code>assay up</code> (on AWS, put the key in the stack's OpenRouter API key secret).</>}
         </p>
       </section>
       <section className="panel" aria-labelledby="keys-title">

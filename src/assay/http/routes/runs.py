@@ -139,6 +139,7 @@ def create_run(body: RunCreate) -> RunOut:
         request=request,
         user_id=scope.user_id,
         openrouter_base_url=_base_url(scope),
+        has_openrouter_key=scope.services.has_openrouter_key,
         on_commit=scope.on_commit,
         start=scope.services.start_run,
     )

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from assay.adapters.postgres import workspaces as sql
 from assay.http.request import scope_of
@@ -32,6 +32,10 @@ class MeOut(BaseModel):
     actor: Literal["user", "api_key", "local"]
     workspace_id: uuid.UUID
     workspaces: list[WorkspaceOut]
+    openrouter_key: Literal["configured", "missing"] = Field(
+        description="Whether this deployment has an OpenRouter key for `openrouter:` models "
+        "(never the key itself); without one only `local:` models can run"
+    )
 
 
 class WorkspaceList(BaseModel):
@@ -64,6 +68,7 @@ def get_me() -> MeOut:
         actor=scope.actor,
         workspace_id=scope.workspace_id,
         workspaces=_workspaces(),
+        openrouter_key="configured" if scope.services.has_openrouter_key else "missing",
     )
 
 
