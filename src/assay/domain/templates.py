@@ -359,6 +359,11 @@ def _as_chat(text: str) -> tuple[ChatMessage, ...] | None:
     return tuple(messages)
 
 
+def case_label(position: int, description: str | None) -> str:
+    """How a run names a case in its errors: "test 3 (greeting)"."""
+    return f"test {position + 1}" + (f" ({description})" if description else "")
+
+
 def render_prompt(
     template: PromptTemplate, vars: Mapping[str, Any], *, case: str
 ) -> tuple[ChatMessage, ...]:

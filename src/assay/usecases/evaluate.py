@@ -12,7 +12,7 @@ from assay.domain.cache_keys import response_cache_key
 from assay.domain.errors import ProviderError, TemplateError
 from assay.domain.models import ChatMessage, Completion, GradingContext, GradingResult
 from assay.domain.run_state import CellOutcome, ClaimedCell, RunPlan
-from assay.domain.templates import prompt_text, render_prompt
+from assay.domain.templates import case_label, prompt_text, render_prompt
 from assay.ports import LLMClient
 from assay.usecases.calling import ModelLane
 
@@ -43,7 +43,9 @@ class Evaluator:
         provider = self.plan.providers[cell.provider_position]
         try:
             messages = render_prompt(
-                self.plan.prompts[cell.prompt_position], cell.case.vars, case=_case_label(cell)
+                self.plan.prompts[cell.prompt_position],
+                cell.case.vars,
+                case=case_label(cell.case_position, cell.case.description),
             )
         except TemplateError as exc:
             return Prepared(cell, error=exc)
@@ -122,11 +124,6 @@ class Evaluator:
         except Exception as exc:  # a grading bug must cost one cell, not the whole run
             log.exception("grading failed", extra={"cell_id": str(cell.id)})
             return GradingResult(passed=False, score=0.0, reason=f"grading failed: {exc}")
-
-
-def _case_label(cell: ClaimedCell) -> str:
-    desc = cell.case.description
-    return f"test {cell.case_position + 1}" + (f" ({desc})" if desc else "")
 
 
 async def evaluate_all(

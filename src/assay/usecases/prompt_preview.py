@@ -13,7 +13,7 @@ from typing import Any
 
 from assay.domain.errors import NotFound, TemplateError
 from assay.domain.models import ChatMessage, PromptTemplate, TestCase
-from assay.domain.templates import render_prompt, template_variables
+from assay.domain.templates import case_label, render_prompt, template_variables
 
 Row = dict[str, Any]
 
@@ -38,11 +38,6 @@ class CasesTried:
     cases_checked: int
     failures: list[CaseFailure] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
-
-
-def case_label(position: int, description: str | None) -> str:
-    """How a run names a case in its errors: "test 3 (greeting)"."""
-    return f"test {position + 1}" + (f" ({description})" if description else "")
 
 
 def _case(row: Row) -> TestCase:
