@@ -210,6 +210,10 @@ def test_prompt_text_several_messages_are_role_lines() -> None:
         ("{{ '%10000000000d' % 1 }}", "a format width"),
         ("{{ '%.10000000000f' | format(1.5) }}", "a format width"),
         ("{{ '{:>10000000000}'.format(1) }}", "a format width"),
+        ("{{ '{:{}}'.format(1, 10000000000) }}", "a format width"),
+        ("{{ '{x:>{w}}'.format_map({'x': 1, 'w': 10000000000}) }}", "a format width"),
+        ("{{ '%*d' % (10000000000, 1) }}", "a format width"),
+        ("{{ '%.*f' | format(10000000000, 1.5) }}", "a format width"),
         ("{{ ('x' * 1000) | replace('', 'yyyyyyyyyy' * 100) }}", "replacing would make"),
         ("{{ ('x' * 1000).replace('x', 'y' * 2000) }}", "replacing would make"),
     ],
@@ -262,6 +266,11 @@ def test_a_render_past_its_deadline_stops(monkeypatch: pytest.MonkeyPatch) -> No
             "  ab  |  x  |003.1",
         ),
         ("{{ '{:>6,}'.format(1234) }}|{{ '%s-%s' | format('a', 'b') }}", " 1,234|a-b"),
+        (
+            "{{ '{:{}}'.format('a', 3) }}|{{ '%*d' % (4, 7) }}|"
+            "{{ '{n:>{w}}'.format_map({'n': 1, 'w': 2}) }}",
+            "a  |   7| 1",
+        ),
         ("{{ 'a.b.c' | replace('.', '/') }}|{{ 'aaa'.replace('a', 'b', 2) }}", "a/b/c|bba"),
         ("{{ 'line1\nline2' | indent(2) }}", "line1\n  line2"),
         ("{{ price * 3 }}", "3000000000"),

@@ -89,7 +89,7 @@ class _Range(Sequence[int]):
 
 
 _NUMBER = re.compile(r"\d+")
-_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\d*)(?:\.(\d+))?")
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d*)(?:\.(\*|\d+))?")
 _PADDING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 
 
@@ -97,19 +97,36 @@ def _too_wide(what: str) -> SecurityError:
     return SecurityError(f"{what} larger than {MAX_WIDTH:,} is not allowed in a template")
 
 
-def _check_percent(fmt: str) -> None:
+def _large_numbers(values: Any) -> bool:
+    """Whether any of `values` (a value, a tuple or a mapping of them) is an int over MAX_WIDTH."""
+    if isinstance(values, Mapping):
+        values = tuple(values.values())
+    elif not isinstance(values, tuple):
+        values = (values,)
+    return any(isinstance(v, int) and v > MAX_WIDTH for v in values)
+
+
+def _check_percent(fmt: str, args: Any = ()) -> None:
+    """`%` formatting: no width or precision over MAX_WIDTH, written or taken from `*`."""
     for width, precision in _PERCENT_SPEC.findall(fmt):
-        if any(n and int(n) > MAX_WIDTH for n in (width, precision)):
+        if "*" in (width, precision):
+            if _large_numbers(args):
+                raise _too_wide("a format width")
+        elif any(n and int(n) > MAX_WIDTH for n in (width, precision)):
             raise _too_wide("a format width")
 
 
-def _check_format(fmt: str) -> None:
+def _check_format(fmt: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> None:
+    """`str.format`: no width over MAX_WIDTH, written or taken from a nested `{}` field."""
     try:
         specs = [spec for _, _, spec, _ in string.Formatter().parse(fmt) if spec]
     except ValueError:
         return  # str.format raises its own error for a malformed string
     for spec in specs:
-        if any(int(n) > MAX_WIDTH for n in _NUMBER.findall(spec)):
+        if "{" in spec:
+            if _large_numbers(args) or _large_numbers(kwargs):
+                raise _too_wide("a format width")
+        elif any(int(n) > MAX_WIDTH for n in _NUMBER.findall(spec)):
             raise _too_wide("a format width")
 
 
@@ -149,7 +166,7 @@ class _BoundedSandbox(SandboxedEnvironment):
             ):
                 raise SecurityError("a power over 4,096 bits is not allowed in a template")
         elif operator == "%" and isinstance(left, str):
-            _check_percent(left)
+            _check_percent(left, right)
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
@@ -166,9 +183,19 @@ class _BoundedSandbox(SandboxedEnvironment):
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         # Jinja swaps str.format for its own formatter when the attribute is read, before `call`.
         wrapped = super().wrap_str_format(value)
-        if wrapped is not None:
-            _check_format(value.__self__)
-        return wrapped
+        if wrapped is None:
+            return None
+        fmt: str = value.__self__
+        format_map = value.__name__ == "format_map"
+
+        def checked(*args: Any, **kwargs: Any) -> str:
+            if format_map:
+                _check_format(fmt, (), args[0] if args and isinstance(args[0], Mapping) else {})
+            else:
+                _check_format(fmt, args, kwargs)
+            return wrapped(*args, **kwargs)
+
+        return checked
 
 
 def _check_replace(value: str, old: Any = "", new: Any = "", count: Any = -1) -> None:
@@ -207,7 +234,7 @@ def _check_indent(value: Any, width: Any = 4, *args: Any, **kwargs: Any) -> None
 
 def _check_format_filter(value: Any, *args: Any, **kwargs: Any) -> None:
     if isinstance(value, str):
-        _check_percent(value)
+        _check_percent(value, kwargs if kwargs else args)
 
 
 def _check_replace_filter(eval_ctx: Any, value: Any, old: Any, new: Any, count: Any = None) -> None:
