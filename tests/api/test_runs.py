@@ -95,6 +95,46 @@ def test_runs_are_listed_newest_first_by_cursor(world: World) -> None:
     assert item["overview"] is None  # not run yet: nothing kept
 
 
+async def test_runs_are_listed_by_status_test_set_and_name(world: World) -> None:
+    fruit, fruit_prompt = seed_suite(world.alice, CASES, name="fruit")
+    other, other_prompt = seed_suite(world.alice, CASES, name="other")
+    echo = [{"id": "local:echo"}]
+
+    def launch(test_set: dict[str, Any], prompt: dict[str, Any], name: str) -> str:
+        pv = [prompt["latest_version"]["id"]]
+        return str(start_run(world.alice, test_set, pv, echo, name=name)["id"])
+
+    nightly = launch(fruit, fruit_prompt, "nightly 100%_check")
+    # a later version of the same test set is still that test set
+    world.alice.post(f"/v1/test-sets/{fruit['id']}/cases", body={"vars": {"word": "kiwi"}})
+    later = launch(fruit, fruit_prompt, "Nightly again")
+    elsewhere = launch(other, other_prompt, "ad hoc")
+    await execute(world.database_url, nightly)
+
+    def listed(**query: Any) -> list[str]:
+        answer = world.alice.get("/v1/runs", query=query)
+        assert answer.status == 200, answer.body
+        return [r["id"] for r in answer.json["items"]]
+
+    assert listed() == [elsewhere, later, nightly]
+    assert listed(status="completed") == [nightly]
+    assert listed(status="queued") == [elsewhere, later]
+    assert listed(test_set_id=fruit["id"]) == [later, nightly]
+    assert listed(test_set_id=fruit["id"], status="queued") == [later]
+    assert listed(q="NIGHTLY") == [later, nightly]
+    assert listed(q="100%_") == [nightly] and listed(q="0%x") == []  # no wildcards
+    assert listed(q="  ") == [elsewhere, later, nightly]
+    first = world.alice.get("/v1/runs", query={"q": "nightly", "limit": 1}).json
+    rest = world.alice.get(
+        "/v1/runs", query={"q": "nightly", "limit": 1, "cursor": first["next_cursor"]}
+    ).json
+    assert [r["id"] for r in first["items"] + rest["items"]] == [later, nightly]
+    assert rest["next_cursor"] is None
+    assert world.alice.get("/v1/runs", query={"status": "done"}).status == 422
+    assert world.alice.get("/v1/runs", query={"test_set_id": "nope"}).status == 422
+    assert world.bob.get("/v1/runs", query={"test_set_id": fruit["id"]}).json["items"] == []
+
+
 async def test_a_finished_run_is_listed_with_its_outcome(world: World) -> None:
     test_set, prompt = seed_suite(world.alice, CASES)
     models = [{"id": "local:echo"}, {"id": "local:upper"}]

@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from browser.api_calls import call, finished_run
+from browser.seeding import Shape, seed_run
 from browser.servers import AssayUp
 
 CASES = [
@@ -60,3 +61,45 @@ def test_a_run_of_two_prompt_versions_is_listed_and_launched_again(
     assert sorted(p["prompt_version_id"] for p in again["prompts"]) == sorted([v1, v2])
     assert [m["id"] for m in again["models"]] == ["local:echo", "local:upper"]
     assert again["name"] == "fruit (again)"
+
+
+def test_runs_are_filtered_by_status_test_set_and_name_and_paged(
+    page: Page, assay_up: AssayUp, database_url: str
+) -> None:
+    base = assay_up.url
+    workspace = call(base, "/me")["workspace_id"]
+    one = Shape(cases=1, prompts=1, models=1)
+    for i in range(52):
+        status = "failed" if i % 10 == 3 else "completed"
+        seed_run(database_url, workspace, one, name=f"batch {i}", status=status)
+
+    page.goto(f"{base}/runs")
+    table = page.get_by_role("table", name="Runs, newest first")
+    rows = table.locator("tbody tr")
+    expect(rows).to_have_count(50)
+    page.get_by_role("button", name="Load more runs").click()
+    expect(rows).to_have_count(52)
+    expect(page.get_by_role("button", name="Load more runs")).to_have_count(0)
+
+    filters = page.get_by_role("search", name="Filter runs")
+    filters.get_by_label("Status").select_option("failed")
+    expect(rows).to_have_count(5)  # batches 3, 13, 23, 33 and 43
+    expect(page).to_have_url(re.compile(r"status=failed"))
+    page.reload()  # the filter is in the address
+    expect(filters.get_by_label("Status")).to_have_value("failed")
+    expect(rows.first).to_contain_text("batch 43")
+
+    filters.get_by_label("Status").select_option("")
+    filters.get_by_label("Name").fill("BATCH 5")
+    expect(rows).to_have_count(3)  # batch 5, 50, 51
+    expect(filters.get_by_role("status")).to_have_text("3 runs match")
+    filters.get_by_label("Name").fill("")
+    filters.get_by_label("Test set").select_option(label="batch 17 cases")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("batch 17")
+
+    filters.get_by_label("Status").select_option("running")
+    expect(page.get_by_role("heading", name="No run matches")).to_be_visible()
+    page.get_by_role("button", name="Show every run").click()
+    expect(rows).to_have_count(50)
+    expect(page).to_have_url(f"{base}/runs")

@@ -169,20 +169,39 @@ class RunsRepo:
             raise NotFound(f"run {run_id} not found", details={"run_id": str(run_id)})
         return rows[0]
 
-    def list_page(self, after: tuple[str, str] | None, limit: int) -> list[Row]:
-        """Runs newest first, after a (created_at, id) position."""
-        if after is None:
-            return self._rows(
-                f"select {_RUN_LISTED} from runs where workspace_id = %s "
-                "order by created_at desc, id desc limit %s",
-                (self._ws, limit),
+    def list_page(
+        self,
+        after: tuple[str, str] | None,
+        limit: int,
+        *,
+        status: str | None = None,
+        test_set_id: uuid.UUID | None = None,
+        name: str | None = None,
+    ) -> list[Row]:
+        """Runs newest first, after a (created_at, id) position; optionally only those in
+        `status`, of a test set (any of its versions), or whose name holds `name`."""
+        where = ["workspace_id = %(ws)s"]
+        if after is not None:
+            where.append("(created_at, id) < (%(at)s::timestamptz, %(id)s::uuid)")
+        if status is not None:
+            where.append("status = %(status)s")
+        if test_set_id is not None:
+            where.append(
+                "test_set_version_id in (select v.id from test_set_versions v "
+                "where v.workspace_id = %(ws)s and v.test_set_id = %(test_set)s)"
             )
+        if name:
+            where.append("name ilike %(name)s escape '\\'")
+        pattern = (name or "").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return self._rows(
-            f"select {_RUN_LISTED} from runs where workspace_id = %s "
-            "and (created_at, id) < (%s::timestamptz, %s::uuid) "
-            "order by created_at desc, id desc limit %s",
-            (self._ws, after[0], after[1], limit),
-        )
+            f"select {_RUN_LISTED} from runs where {' and '.join(where)} "
+            "order by created_at desc, id desc limit %(limit)s",
+            {
+                "ws": self._ws, "at": after[0] if after else None,
+                "id": after[1] if after else None, "status": status,
+                "test_set": test_set_id, "name": f"%{pattern}%", "limit": limit,
+            },
+        )  # fmt: skip
 
     def prompts(self, run_id: uuid.UUID) -> list[Row]:
         """(position, label, prompt_version_id) of the run's prompts."""

@@ -14,7 +14,7 @@ from assay.adapters.postgres.results_repo import ResultsRepo
 from assay.adapters.postgres.runs_repo import RunsRepo
 from assay.adapters.postgres.test_sets_repo import TestSetsRepo
 from assay.domain.errors import Conflict
-from assay.domain.models import AssertionSpec
+from assay.domain.models import AssertionSpec, RunStatus
 from assay.http.request import RequestScope, scope_of
 from assay.http.schemas.common import DEFAULT_PAGE, MAX_PAGE, decode_cursor, encode_cursor
 from assay.http.schemas.runs import (
@@ -147,11 +147,23 @@ def create_run(body: RunCreate) -> RunOut:
 
 
 @router.get("/runs", tags=TAG)
-def list_runs(cursor: str | None = None, limit: Limit = DEFAULT_PAGE) -> RunPage:
-    """Runs, newest first."""
+def list_runs(
+    cursor: str | None = None,
+    limit: Limit = DEFAULT_PAGE,
+    status: RunStatus | None = None,
+    test_set_id: uuid.UUID | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> RunPage:
+    """Runs, newest first; only those in `status`, of a test set, or whose name holds `q`."""
     after = decode_cursor(cursor, (str, str))
     repo = runs_repo()
-    rows = repo.list_page((after[0], after[1]) if after else None, limit + 1)
+    rows = repo.list_page(
+        (after[0], after[1]) if after else None,
+        limit + 1,
+        status=status,
+        test_set_id=test_set_id,
+        name=(q or "").strip() or None,
+    )
     nxt = None
     if len(rows) > limit:
         last = rows[limit - 1]
