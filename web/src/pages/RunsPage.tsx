@@ -59,7 +59,7 @@ export function RunsPage() {
             {(sets.data?.items ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
           </select>
         </label>
-        <label>Name<input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="words in the run's name" /></label>
+        <label>Name<input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="words in the name" /></label>
         <p className="muted" role="status">
           {filtered && runs.data && !runs.isPlaceholderData
             ? `${int(items.length)}${runs.hasNextPage ? "+" : ""} ${items.length === 1 && !runs.hasNextPage ? "run matches" : "runs match"}`
