@@ -210,14 +210,17 @@ async def execute(database_url: str, run_id: str) -> Any:
         return await eng.runner.execute(uuid.UUID(run_id), options())
 
 
-async def two_by_two_run(world: World, cases: list[dict[str, Any]]) -> dict[str, Any]:
+async def two_by_two_run(
+    world: World, cases: list[dict[str, Any]], repeats: int = 1
+) -> dict[str, Any]:
     """Two prompt versions × local:echo and local:upper over `cases`, executed; the run's JSON."""
     test_set, prompt = seed_suite(world.alice, cases)
     v1 = prompt["latest_version"]["id"]
     v2 = world.alice.post(
         f"/v1/prompts/{prompt['id']}/versions", body={"text": "{{ word }}!"}
     ).json["version"]["id"]
-    run = start_run(world.alice, test_set, [v1, v2], [{"id": "local:echo"}, {"id": "local:upper"}])
+    models = [{"id": "local:echo"}, {"id": "local:upper"}]
+    run = start_run(world.alice, test_set, [v1, v2], models, repeats=repeats)
     await execute(world.database_url, run["id"])
     return run
 

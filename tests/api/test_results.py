@@ -90,6 +90,49 @@ def test_bad_filters_and_cursors_are_4xx(ran: tuple[World, dict]) -> None:
     assert world.alice.get("/v1/runs/00000000-0000-0000-0000-000000000000/results").status == 404
 
 
+async def test_a_rectangle_of_cases_and_cells_is_one_request(make_world: Any) -> None:
+    world = make_world()
+    run = await two_by_two_run(world, CASES, repeats=3)  # 2 prompts × 2 models × 3 = 12 a case
+    base = f"/v1/runs/{run['id']}/results"
+    everything = pages(world, run["id"])
+    # a case's cells in page order are its cells 0..11, in (prompt, model, repeat) order
+    by_case: dict[int, list[dict]] = {}
+    for r in everything:
+        by_case.setdefault(r["case_position"], []).append(r)
+
+    def cells(answer: Any) -> list[tuple[int, int]]:
+        assert answer.status == 200, answer.body
+        found = []
+        for r in answer.json["items"]:
+            row = by_case[r["case_position"]]
+            found.append((r["case_position"], [x["cell_id"] for x in row].index(r["cell_id"])))
+        return found
+
+    # cases 2..4, cells 4..8 of each: prompt 0 model 1 repeat 1 .. prompt 1 model 0 repeat 2
+    rectangle = world.alice.get(
+        base,
+        query={"from_case": 2, "to_case": 4, "from_column": 4, "to_column": 8, "limit": 100},
+    )
+    assert cells(rectangle) == [(c, k) for c in range(2, 5) for k in range(4, 9)]
+    assert rectangle.json["next_cursor"] is None
+    one = world.alice.get(
+        base, query={"from_case": 6, "to_case": 6, "from_column": 11, "to_column": 99}
+    )
+    assert cells(one) == [(6, 11)]  # past the last cell: up to the last
+    paged = world.alice.get(
+        base, query={"from_case": 0, "to_case": 6, "from_column": 0, "to_column": 0, "limit": 3}
+    )
+    assert cells(paged) == [(0, 0), (1, 0), (2, 0)] and paged.json["next_cursor"]
+    for bad in (
+        {"from_column": 1},
+        {"from_case": 0, "to_case": 1, "from_column": 5, "to_column": 4},
+        {"from_column": 0, "to_column": 3},
+        {"from_case": 3, "to_case": 2},
+    ):
+        assert world.alice.get(base, query=bad).status == 400, bad
+    assert world.alice.get(base, query={"from_column": -1, "to_column": 2}).status == 422
+
+
 def test_exports(ran: tuple[World, dict]) -> None:
     world, run = ran
     rid = run["id"]

@@ -7,6 +7,7 @@ import re
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -61,12 +62,18 @@ def test_rows_of_750_cells_draw_only_the_columns_on_screen(
     expect(dialog).to_contain_text(output_of(39, 0, 0, 0))
     page.keyboard.press("Escape")
 
-    # After the first page (500 cells), each request is one block of 100 columns of one row:
+    # After the first page (500 cells), each request is one rectangle of 5 rows × 100 columns:
     # never the whole 30,000-cell run, only blocks on screen, none of a finished run twice.
-    assert "limit=500" in asked[0], asked[0]
-    assert all("limit=100" in url for url in asked[1:]), asked
+    assert asked[0].endswith("/results?limit=500"), asked[0]
+    spans = [parse_qs(urlparse(url).query) for url in asked[1:]]
+    for span in spans:
+        rows = int(span["to_case"][0]) - int(span["from_case"][0]) + 1
+        columns = int(span["to_column"][0]) - int(span["from_column"][0]) + 1
+        assert (rows, columns) in ((5, 100), (4, 100)), span  # 4: rows 1-4 beside the first page
+        assert int(span["from_column"][0]) % 100 == 0, span
     assert len(asked) == len(set(asked)), f"{len(asked) - len(set(asked))} requests repeated"
-    assert len(asked) <= 2 * SHAPE.cases, f"{len(asked)} results requests"
+    # a screen is 2 or 3 rectangles wide and 2 to 4 high: a few per jump, not one per row
+    assert len(asked) <= 1 + 4 * 12, f"{len(asked)} results requests"
 
 
 def test_on_a_phone_the_case_column_narrows_and_cells_stay_readable(

@@ -28,6 +28,10 @@ class ResultFilter:
     status: str | None = None
     text: str | None = None
     from_case: int | None = None
+    to_case: int | None = None
+    # (prompt, model, repeat) positions bounding each case's cells, both ends included
+    first_cell: tuple[int, int, int] | None = None
+    last_cell: tuple[int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,9 @@ class ResultQuery:
     status: str | None = None
     text: str | None = None
     from_case: int | None = None
+    to_case: int | None = None
+    # a case's cells numbered 0.. in (prompt, model, repeat) order; both ends included
+    columns: tuple[int, int] | None = None
 
 
 def progress_of(raw: Row) -> dict[str, Any]:
@@ -132,10 +139,16 @@ def summary_rows(
     return out
 
 
+def cell_at(column: int, models: int, repeats: int) -> tuple[int, int, int]:
+    """The (prompt, model, repeat) positions of a case's cell number `column`."""
+    return column // (models * repeats), (column // repeats) % models, column % repeats
+
+
 def result_filter(
-    query: ResultQuery, prompts: Sequence[Row], providers: Sequence[Row]
+    query: ResultQuery, prompts: Sequence[Row], providers: Sequence[Row], repeats: int = 1
 ) -> ResultFilter:
-    """Labels and version ids resolved to the run's positions (an unknown label matches none)."""
+    """Labels and version ids resolved to the run's positions (an unknown label matches none),
+    cell numbers to (prompt, model, repeat) positions."""
     prompt_positions = None
     if query.prompt is not None or query.prompt_version_id is not None:
         wanted = query.prompt_version_id
@@ -150,9 +163,21 @@ def result_filter(
             p["position"] for p in providers
             if query.provider in (p["label"], p["provider"].get("id"))
         ]  # fmt: skip
+    first = last = None
+    if query.columns is not None:
+        if query.from_case is None or query.to_case is None:
+            raise InvalidInput(
+                "from_column and to_column need from_case and to_case",
+                details={"field": "from_column"},
+            )
+        models = max(1, len(providers))
+        width = max(1, len(prompts)) * models * repeats
+        lo, hi = query.columns[0], min(query.columns[1], width - 1)
+        first, last = cell_at(lo, models, repeats), cell_at(max(lo, hi), models, repeats)
     return ResultFilter(
-        prompt_positions, provider_positions, query.status, query.text, query.from_case
-    )
+        prompt_positions, provider_positions, query.status, query.text, query.from_case,
+        query.to_case, first, last,
+    )  # fmt: skip
 
 
 def results_page(
@@ -165,9 +190,11 @@ def results_page(
     limit: int,
 ) -> tuple[list[Row], Sequence[int] | None]:
     """One page of a run's cells with results, labelled; and the key to continue after."""
-    runs.get(run_id)
+    run = runs.get(run_id)
     prompts, providers = runs.prompts(run_id), runs.providers(run_id)
-    rows, resume = results.page(run_id, result_filter(query, prompts, providers), after, limit + 1)
+    repeats = int((run["spec"] or {}).get("repeats", 1))
+    flt = result_filter(query, prompts, providers, repeats)
+    rows, resume = results.page(run_id, flt, after, limit + 1)
     by_prompt = {p["position"]: p for p in prompts}
     by_provider = {p["position"]: p for p in providers}
     for row in rows:

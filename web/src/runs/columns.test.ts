@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Result } from "../api/types";
-import { columnKey, columnsOf, cursorAtCase, cursorAtCell, groupRows } from "./columns";
+import { columnKey, columnsOf, cursorAtCase, groupRows } from "./columns";
 import { blockLayout, MAX_LIMIT, WIDE_BLOCK } from "./useResultRows";
 
 function decode(cursor: string | null): unknown {
@@ -47,13 +47,6 @@ describe("cursors", () => {
     expect(decode(cursorAtCase(7))).toEqual([6, 2147483647, 2147483647, 2147483647]);
   });
 
-  it("starts at a cell: just after the cell before it in keyset order", () => {
-    const cols = columnsOf(run, null);
-    expect(cursorAtCell(3, cols, 0)).toBe(cursorAtCase(3));
-    expect(decode(cursorAtCell(3, cols, 4))).toEqual([3, 0, 1, 1]); // column 3 is p0/m1/1
-    expect(decode(cursorAtCell(3, cols, 1))).toEqual([3, 0, 0, 0]);
-  });
-
   it("is URL-safe base64 without padding", () => {
     const cursor = cursorAtCase(123456)!;
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
@@ -73,24 +66,28 @@ describe("groupRows", () => {
 describe("blockLayout", () => {
   it("packs whole rows into one 500-cell block when a row is narrow", () => {
     const layout = blockLayout(10);
-    expect(layout).toMatchObject({ chunks: 1, perPage: MAX_LIMIT / 10, limit: MAX_LIMIT });
+    expect(layout).toMatchObject({ wide: false, chunks: 1, perPage: MAX_LIMIT / 10 });
     expect(layout.blocks(0, 49, 0, 9)).toEqual(["0"]);
     expect(layout.blocks(45, 55, 0, 9)).toEqual(["0", "1"]);
     expect(layout.blockOf(50, 3)).toBe("1");
   });
 
   it("keeps a row of exactly WIDE_BLOCK cells whole, and cuts one of WIDE_BLOCK + 1 in two", () => {
-    expect(blockLayout(WIDE_BLOCK)).toMatchObject({ chunks: 1, perPage: MAX_LIMIT / WIDE_BLOCK });
-    expect(blockLayout(WIDE_BLOCK + 1)).toMatchObject({ chunks: 2, perPage: 1, limit: WIDE_BLOCK });
+    expect(blockLayout(WIDE_BLOCK)).toMatchObject({ wide: false, chunks: 1, perPage: MAX_LIMIT / WIDE_BLOCK });
+    expect(blockLayout(WIDE_BLOCK + 1)).toMatchObject({ wide: true, chunks: 2, perPage: MAX_LIMIT / WIDE_BLOCK });
   });
 
-  it("cuts wide rows into WIDE_BLOCK-column blocks and asks only for the columns on screen", () => {
-    const layout = blockLayout(2000); // 20 blocks per row
+  it("cuts wide rows into rectangles of MAX_LIMIT cells and asks only for those on screen", () => {
+    const layout = blockLayout(2000); // 20 column blocks; 5 rows a rectangle
+    const rows = MAX_LIMIT / WIDE_BLOCK;
     expect(layout.chunks).toBe(2000 / WIDE_BLOCK);
-    expect(layout.blocks(2, 3, WIDE_BLOCK - 2, WIDE_BLOCK + 2)).toEqual(["2:0", "2:1", "3:0", "3:1"]);
+    expect(layout.blocks(2, 3, WIDE_BLOCK - 2, WIDE_BLOCK + 2)).toEqual(["0:0", "0:1"]);
+    expect(layout.blocks(rows - 1, rows, 0, 5)).toEqual(["0:0", "1:0"]);
     expect(layout.blocks(0, 0, 1995, 1999)).toEqual([`0:${layout.chunks - 1}`]);
     expect(layout.blocks(0, 0, 1995, 99999)).toEqual([`0:${layout.chunks - 1}`]); // never past the last block
-    expect(layout.blockOf(9, 3 * WIDE_BLOCK + 7)).toBe("9:3");
+    expect(layout.blockOf(9, 3 * WIDE_BLOCK + 7)).toBe("1:3");
+    // a screen of 34 rows at the far corner: 7 requests, not 34
+    expect(layout.blocks(9966, 9999, 1990, 1999)).toHaveLength(7);
   });
 
   it("treats a run with no columns as one row per cell of a page", () => {

@@ -69,9 +69,3 @@ export function cursorAtCase(position: number): string | null {
   return cursorOf([position - 1, BIG, BIG, BIG]);
 }
 
-/** A results cursor that starts at column `column` of case `position` (columns of one run, unfiltered). */
-export function cursorAtCell(position: number, columns: Column[], column: number): string | null {
-  if (column <= 0) return cursorAtCase(position);
-  const before = columns[column - 1];
-  return cursorOf([position, before.promptPosition, before.modelPosition, before.repeat]);
-}

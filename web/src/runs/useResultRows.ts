@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useReducer, useRef } from "react";
 import { api } from "../api/client";
 import type { Page, Result, Run } from "../api/types";
 import { ENDED } from "./progress";
-import { columnsOf, cursorAtCase, cursorAtCell, groupRows, type Row } from "./columns";
+import { columnsOf, cursorAtCase, groupRows, type Row } from "./columns";
 
 export interface Filters {
   status: "" | "failed" | "error" | "passed";
@@ -36,39 +36,40 @@ function firstPage(runId: string, ended: boolean): Promise<Page<Result>> {
   return ended ? taken.answer.then((page) => (page.items.some((r) => IN_FLIGHT.has(r.state)) ? ask() : page)) : taken.answer;
 }
 
-/** Columns of one row fetched together when rows are wide: a screenful or two, not 500. */
+/** Columns of a row fetched together when rows are wide: a screenful or two, not 500. */
 export const WIDE_BLOCK = 100;
 
 /**
  * How an unfiltered grid is cut into blocks, one request each.
  * Rows of up to WIDE_BLOCK cells: a block is `perPage` whole rows, MAX_LIMIT cells or fewer.
- * Wider rows: a block is WIDE_BLOCK consecutive columns of one row, so a row of 2,000 cells
- * costs one small request per screenful of columns, not four of 500 cells each.
+ * Wider rows: a block is a rectangle of `perPage` rows × WIDE_BLOCK columns (MAX_LIMIT cells),
+ * so a screen anywhere in a row of 2,000 cells costs a few requests, not one per row.
  */
 export function blockLayout(cellsPerRow: number) {
   const wide = cellsPerRow > WIDE_BLOCK;
   const chunks = wide ? Math.ceil(cellsPerRow / WIDE_BLOCK) : 1;
-  const perPage = wide ? 1 : Math.max(1, Math.floor(MAX_LIMIT / Math.max(1, cellsPerRow)));
+  const perPage = Math.max(1, Math.floor(MAX_LIMIT / (wide ? WIDE_BLOCK : Math.max(1, cellsPerRow))));
   return {
+    wide,
     chunks,
     perPage,
-    /** Cells one request asks for. */
-    limit: wide ? WIDE_BLOCK : MAX_LIMIT,
     /** Block ids covering rows first..last and columns firstCol..lastCol. */
     blocks(first: number, last: number, firstCol: number, lastCol: number): string[] {
       const out: string[] = [];
+      const p0 = Math.floor(first / perPage), p1 = Math.floor(last / perPage);
       if (!wide) {
-        for (let p = Math.floor(first / perPage); p <= Math.floor(last / perPage); p++) out.push(`${p}`);
+        for (let p = p0; p <= p1; p++) out.push(`${p}`);
         return out;
       }
       const c0 = Math.max(0, Math.floor(firstCol / WIDE_BLOCK));
       const c1 = Math.min(chunks - 1, Math.floor(lastCol / WIDE_BLOCK));
-      for (let r = first; r <= last; r++) for (let c = c0; c <= c1; c++) out.push(`${r}:${c}`);
+      for (let p = p0; p <= p1; p++) for (let c = c0; c <= c1; c++) out.push(`${p}:${c}`);
       return out;
     },
     /** The block holding cell (row, column). */
     blockOf(row: number, column: number): string {
-      return wide ? `${row}:${Math.floor(column / WIDE_BLOCK)}` : `${Math.floor(row / perPage)}`;
+      const p = Math.floor(row / perPage);
+      return wide ? `${p}:${Math.floor(column / WIDE_BLOCK)}` : `${p}`;
     },
   };
 }
@@ -117,9 +118,9 @@ export function useResultRows(run: Run, filters: Filters) {
     bump();
   }, [progress, indexed]);
 
-  const query = useCallback((cursor: string | null, limit: number) =>
+  const query = useCallback((cursor: string | null, limit: number, span: Record<string, number> = {}) =>
     api<Page<Result>>(`/runs/${run.id}/results`, {
-      query: { cursor, limit, status: filters.status || undefined, provider: filters.model || undefined, q: filters.q || undefined },
+      query: { cursor, limit, status: filters.status || undefined, provider: filters.model || undefined, q: filters.q || undefined, ...span },
     }), [run.id, filters.status, filters.model, filters.q]);
 
   const fetchBlock = useCallback((block: string) => {
@@ -128,20 +129,24 @@ export function useResultRows(run: Run, filters: Filters) {
     s.loading.add(block);
     const asked = s.generation;
     bump(); // show the grid busy
+    const [page, chunk] = block.split(":").map(Number);
+    const start = page * layout.perPage, end = start + layout.perPage;
+    const keep = (r: Row) => r.position >= start && r.position < end;
     let request: Promise<Page<Result>>;
-    let keep: (r: Row) => boolean;
-    if (!block.includes(":")) {
-      const page = Number(block);
-      const start = page * layout.perPage, end = start + layout.perPage;
+    if (!layout.wide) {
       // Always MAX_LIMIT cells: the first page is then the same request whatever the run's shape,
       // so the run page can start it before the run itself has loaded (a partial last case is dropped).
       request = page === 0 ? firstPage(run.id, ended) : query(cursorAtCase(start), MAX_LIMIT);
-      keep = (r) => r.position >= start && r.position < end;
     } else {
-      const [row, chunk] = block.split(":").map(Number);
-      // The first block is the prefetched first page (MAX_LIMIT cells from the start): a superset.
-      request = row === 0 && chunk === 0 ? firstPage(run.id, ended) : query(cursorAtCell(row, all, chunk * WIDE_BLOCK), layout.limit);
-      keep = (r) => r.position === row;
+      const rectangle = (from: number) => query(null, MAX_LIMIT, {
+        from_case: from, to_case: end - 1, from_column: chunk * WIDE_BLOCK, to_column: (chunk + 1) * WIDE_BLOCK - 1,
+      });
+      // The first block's first row is in the prefetched first page (its first MAX_LIMIT cells).
+      request = page === 0 && chunk === 0
+        ? Promise.all([firstPage(run.id, ended), end > 1 ? rectangle(1) : null]).then(([top, rest]) => ({
+          items: [...top.items, ...(rest?.items ?? [])], next_cursor: null,
+        }))
+        : rectangle(start);
     }
     request.then(
       (data) => {
@@ -158,7 +163,7 @@ export function useResultRows(run: Run, filters: Filters) {
       },
       (error) => { if (store.current === s) s.error = error; },
     ).finally(() => { s.loading.delete(block); if (store.current === s) bump(); });
-  }, [query, layout, all, run.id, ended]);
+  }, [query, layout, run.id, ended]);
 
   const fetchNext = useCallback(() => {
     const s = store.current;

@@ -137,6 +137,16 @@ class ResultsRepo:
         if flt.from_case is not None:
             where.append(f"{alias}.case_position >= %(from_case)s")
             params["from_case"] = flt.from_case
+        if flt.to_case is not None:
+            where.append(f"{alias}.case_position <= %(to_case)s")
+            params["to_case"] = flt.to_case
+        if flt.first_cell is not None and flt.last_cell is not None:
+            # the same span of cells in every case: a rectangle of the results grid
+            cell = f"({alias}.prompt_position, {alias}.provider_position, {alias}.repeat)"
+            where.append(f"{cell} >= (%(f0)s, %(f1)s, %(f2)s)")
+            where.append(f"{cell} <= (%(l0)s, %(l1)s, %(l2)s)")
+            params.update({f"f{i}": v for i, v in enumerate(flt.first_cell)})
+            params.update({f"l{i}": v for i, v in enumerate(flt.last_cell)})
         if flt.prompt_positions is not None:
             where.append(f"{alias}.prompt_position = any(%(prompts)s)")
             params["prompts"] = list(flt.prompt_positions)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from assay.domain.errors import InvalidInput
 from assay.domain.models import SummaryRow
 from assay.http.errors import PayloadTooLarge
 from assay.http.routes.runs import TAG, Limit, results_repo, router, run_summary, runs_repo
@@ -33,6 +34,20 @@ FromCase = Annotated[
     int | None,
     Query(ge=0, le=2**31 - 1, description="start at this case position (0-based)"),
 ]
+ToCase = Annotated[
+    int | None,
+    Query(ge=0, le=2**31 - 1, description="end at this case position (included)"),
+]
+Column = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        le=2**31 - 1,
+        description="a case's cells numbered from 0 in (prompt, model, repeat) order; "
+        "from_column..to_column (both included, with from_case and to_case) is a rectangle "
+        "of the results grid",
+    ),
+]
 
 
 @router.get("/runs/<run_id>/results", tags=TAG)
@@ -46,14 +61,30 @@ def list_results(
     status: ResultStatus | None = None,
     q: Text = None,
     from_case: FromCase = None,
+    to_case: ToCase = None,
+    from_column: Column = None,
+    to_column: Column = None,
 ) -> ResultPage:
     """Cells with results in (case, prompt, model, repeat) order; filter by model label,
-    prompt label or version, outcome, or text in the output; `from_case` starts the pages at
-    a case position. Each item carries its case's own `assert` list."""
+    prompt label or version, outcome, or text in the output; `from_case`..`to_case` bound the
+    case positions, `from_column`..`to_column` the cells of each case. Each item carries its
+    case's own `assert` list."""
     after = decode_cursor(cursor, (int, int, int, int))
+    columns = None
+    if from_column is not None or to_column is not None:
+        if from_column is None or to_column is None or to_column < from_column:
+            raise InvalidInput(
+                "give from_column and to_column together, from_column first",
+                details={"field": "to_column"},
+            )
+        columns = (from_column, to_column)
+    if from_case is not None and to_case is not None and to_case < from_case:
+        raise InvalidInput("to_case is before from_case", details={"field": "to_case"})
     rows, nxt = read.results_page(
         runs=runs_repo(), results=results_repo(), run_id=run_id, after=after, limit=limit,
-        query=read.ResultQuery(provider, prompt, prompt_version_id, status, q, from_case),
+        query=read.ResultQuery(
+            provider, prompt, prompt_version_id, status, q, from_case, to_case, columns
+        ),
     )  # fmt: skip
     items = []
     for r in rows:
