@@ -69,7 +69,13 @@ def test_bad_templates_and_bodies_are_refused(world: World) -> None:
         "/v1/prompts", body={"name": "x", "messages": [{"role": "robot", "content": "b"}]}
     )
     assert role.status == 422
+    blank = world.alice.post("/v1/prompts", body={"name": "   ", "text": "a"})
+    assert blank.status == 422
     assert count(world.database_url, "prompts") == 0
+    made = world.alice.post("/v1/prompts", body={"name": " capital ", "text": "a"}).json
+    assert made["name"] == "capital"
+    assert world.alice.patch(f"/v1/prompts/{made['id']}", body={"name": " "}).status == 422
+    assert world.alice.get(f"/v1/prompts/{made['id']}").json["name"] == "capital"
 
 
 def test_variables_checked_against_a_test_set_version(world: World) -> None:

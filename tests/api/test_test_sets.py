@@ -73,6 +73,20 @@ def test_duplicate_name_conflicts_and_unknown_fields_are_refused(world: World) -
     assert count(world.database_url, "test_sets") == 1
 
 
+def test_names_are_not_blank_and_lose_their_surrounding_spaces(world: World) -> None:
+    for blank in ("", "   ", "\t\n"):
+        answer = world.alice.post("/v1/test-sets", body={"name": blank})
+        assert answer.status == 422, blank
+    sid = create(world)["id"]
+    assert world.alice.patch(f"/v1/test-sets/{sid}", body={"name": "  "}).status == 422
+    assert world.alice.get(f"/v1/test-sets/{sid}").json["name"] == "greetings"
+    padded = world.alice.post("/v1/test-sets", body={"name": "  capitals  "})
+    assert padded.status == 201 and padded.json["name"] == "capitals"
+    # the same name with spaces around it is the same name
+    assert world.alice.post("/v1/test-sets", body={"name": "greetings "}).status == 409
+    assert count(world.database_url, "test_sets") == 2
+
+
 def test_every_case_change_makes_a_version_sharing_unchanged_cases(world: World) -> None:
     sid = create(world)["id"]
     added = world.alice.post(f"/v1/test-sets/{sid}/cases", body={"vars": {"name": "Cy"}})

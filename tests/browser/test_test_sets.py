@@ -211,6 +211,7 @@ def test_the_filter_searches_cases_not_yet_loaded_and_pages_through_its_matches(
         }
         for i in range(1_400)
     ]
+    cases[1_300]["vars"]["rare"] = "needle in a haystack"  # a variable no loaded case has
     set_id = str(call(base, "/test-sets", {"name": "Many towns", "cases": cases})["id"])
     page.goto(f"{base}/test-sets/{set_id}")
     grid = page.get_by_role("grid", name="Cases")
@@ -227,6 +228,10 @@ def test_the_filter_searches_cases_not_yet_loaded_and_pages_through_its_matches(
     expect(status).to_have_text("1 of 1,400 cases matches")
     expect(grid).to_contain_text("town 1399")
 
+    search.fill("needle")  # found beyond the loaded cases, with a column for its variable
+    expect(status).to_have_text("1 of 1,400 cases matches")
+    expect(grid.get_by_role("columnheader", name="rare")).to_be_visible()
+    expect(grid).to_contain_text("needle in a haystack")
     search.fill("peru")  # 1,395 matches: the first 500, then more on demand
     expect(status).to_have_text("1,395 of 1,400 cases match (500 shown)")
     more = page.get_by_role("button", name="Load more matches")
@@ -238,6 +243,7 @@ def test_the_filter_searches_cases_not_yet_loaded_and_pages_through_its_matches(
     search.fill("")
     expect(status).to_have_text("")
     expect(page.get_by_role("button", name="Load more cases")).to_be_visible()
+    expect(grid.get_by_role("columnheader", name="rare")).to_have_count(0)
 
 
 def test_filter_rename_and_delete_a_test_set(assay_up: AssayUp, page: Page) -> None:
@@ -398,3 +404,36 @@ def test_an_export_that_fails_says_so_beside_the_buttons(assay_up: AssayUp, page
         "Japan",
         "Italy",
     ]
+
+
+def test_editing_a_case_keeps_the_type_of_each_variable(assay_up: AssayUp, page: Page) -> None:
+    base = assay_up.url
+    typed = {"word": "seven", "n": 7, "flag": False, "items": [1, 2], "none": None}
+    set_id = str(call(base, "/test-sets", {"name": "Typed", "cases": [{"vars": typed}]})["id"])
+    page.goto(f"{base}/test-sets/{set_id}")
+    grid = page.get_by_role("grid", name="Cases")
+    expect(grid).to_contain_text("seven")
+
+    # Saved from the form without a change: every value keeps its type.
+    page.get_by_role("button", name="Edit case 1").click()
+    form = page.get_by_role("form", name="Edit case 1")
+    form.get_by_role("button", name="Save case").click()
+    expect(form).to_be_hidden()
+    assert cases_of(base, set_id)[0]["vars"] == typed
+
+    # A number edited in the grid stays a number; text typed over it that is not one stays text.
+    seven = grid.locator('[data-cell^="0:"]').filter(has_text="7").first
+    column = int(str(seven.get_attribute("data-cell")).split(":")[1])
+    cell(grid, 0, column).click()
+    page.keyboard.press("Enter")
+    editor = grid.get_by_role("textbox", name="n of case 1")
+    editor.fill("43")
+    page.keyboard.press("Enter")
+    expect(cell(grid, 0, column)).to_have_text("43")
+    assert cases_of(base, set_id)[0]["vars"] == {**typed, "n": 43}
+    expect(cell(grid, 0, column)).to_be_focused()
+    page.keyboard.press("Enter")
+    grid.get_by_role("textbox", name="n of case 1").fill("about forty")
+    page.keyboard.press("Enter")
+    expect(cell(grid, 0, column)).to_have_text("about forty")
+    assert cases_of(base, set_id)[0]["vars"] == {**typed, "n": "about forty"}

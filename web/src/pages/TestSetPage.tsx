@@ -175,12 +175,13 @@ function Cases({ testSetId, total }: { testSetId: string; total: number }) {
   if (cases.isPending) return <Loading what="Loading cases" />;
   if (cases.error) return <ErrorBox error={cases.error} />;
   const all = cases.data.pages.flatMap((p) => p.items);
-  const varNames = [...new Set(all.flatMap((c) => Object.keys(c.vars)))];
   const searching = words !== "" && filter.trim() !== "";
   const list = searching ? found : cases;
   const shown = searching ? (found.data?.pages.flatMap((p) => p.items) ?? []) : all;
+  // Columns for every variable of the cases loaded, and of those a search found beyond them.
+  const varNames = [...new Set([...all, ...(searching ? shown : [])].flatMap((c) => Object.keys(c.vars)))];
   const matches = found.data?.pages[0]?.matches ?? null;
-  const settled = searching && !found.isPlaceholderData && !found.isPending;
+  const settled = searching && !found.isPlaceholderData && !found.isPending && !found.error;
   return (
     <>
       <div className="toolbar case-filter">
@@ -188,12 +189,12 @@ function Cases({ testSetId, total }: { testSetId: string; total: number }) {
         {all.length > 0 && (
           <label>
             Filter cases
-            <input type="search" value={filter} placeholder="Words to find"
+            <input type="search" value={filter} placeholder="Words to find" maxLength={500}
               onChange={(e) => setFilter(e.target.value)} aria-describedby={filter ? "case-filter-status" : undefined} />
           </label>
         )}
         <p id="case-filter-status" role="status" className="muted">
-          {filter.trim() && !settled ? "Searching…" : ""}
+          {filter.trim() && !settled && !found.error ? "Searching…" : ""}
           {settled && matches !== null && `${matches.toLocaleString()} of ${plural(total, "case")} ${matches === 1 ? "matches" : "match"}`}
           {settled && found.hasNextPage && ` (${shown.length.toLocaleString()} shown)`}
         </p>

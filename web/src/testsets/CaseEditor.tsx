@@ -3,9 +3,11 @@ import type { Assertion, Case, CaseBody } from "../api/types";
 import { show } from "../components/format";
 import { ASSERTION_TYPES, NEEDS_THRESHOLD, splitType } from "./assertionTypes";
 import { checkAssertion, type Problem } from "./validateCase";
+import { varFromText } from "./caseApi";
 import "./testsets.css";
 
-interface Row { key: string; value: string }
+/** A variable as the form holds it: its value as typed text, and the value it had (to keep its type). */
+interface Row { key: string; value: string; original?: unknown }
 
 /** The assertion as the form holds it: its value as typed text (objects and lists as JSON). */
 interface Draft { type: string; value: string; threshold: string; rest: Assertion }
@@ -33,7 +35,7 @@ export function CaseEditor({ initial, columns, onSave, onCancel, saving }: {
   const [description, setDescription] = useState(initial?.description ?? "");
   const [vars, setVars] = useState<Row[]>(() => {
     const keys = initial ? Object.keys(initial.vars) : columns;
-    return (keys.length ? keys : [""]).map((k) => ({ key: k, value: show(initial?.vars[k] ?? "") }));
+    return (keys.length ? keys : [""]).map((k) => ({ key: k, value: show(initial?.vars[k] ?? ""), original: initial?.vars[k] }));
   });
   const [asserts, setAsserts] = useState<Draft[]>(() => (initial?.assert ?? []).map(draftOf));
   const [problems, setProblems] = useState<Problem[][]>([]);
@@ -60,7 +62,7 @@ export function CaseEditor({ initial, columns, onSave, onCancel, saving }: {
     }
     onSave({
       description: description || null,
-      vars: Object.fromEntries(vars.filter((r) => r.key.trim()).map((r) => [r.key.trim(), r.value])),
+      vars: Object.fromEntries(vars.filter((r) => r.key.trim()).map((r) => [r.key.trim(), varFromText(r.value, r.original)])),
       assert: assertions,
       threshold: initial?.threshold ?? null,
       metadata: initial?.metadata ?? {},

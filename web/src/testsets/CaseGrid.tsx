@@ -1,6 +1,7 @@
 import { useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent, type Ref } from "react";
 import type { Case, CaseBody } from "../api/types";
 import { show } from "../components/format";
+import { varFromText } from "./caseApi";
 import "./testsets.css";
 
 type Column = { id: string; label: string; kind: "description" | "var" | "assert" };
@@ -115,7 +116,7 @@ export function CaseGrid({ cases, varNames, onEditCell, onOpen, onDelete, onAdd,
     if (!c || current.text === valueOf(c, column)) { close(refocus); return; }
     const body: CaseBody = { ...c };
     if (column.kind === "description") body.description = current.text;
-    else body.vars = { ...c.vars, [column.label]: current.text };
+    else body.vars = { ...c.vars, [column.label]: varFromText(current.text, c.vars[column.label]) };
     setEdit({ ...current, saving: true, error: null });
     onEditCell(c, body).then(
       () => {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Case } from "../api/types";
 import { MemoryStorage } from "../testing/memoryStorage";
-import { caseBody, casePages, deleteCase, deleteTestSet, renameTestSet, saveCase } from "./caseApi";
+import { caseBody, casePages, deleteCase, deleteTestSet, renameTestSet, saveCase, varFromText } from "./caseApi";
 
 const existing: Case = {
   id: "case-1",
@@ -112,5 +112,27 @@ describe("casePages", () => {
     expect(urls[1].searchParams.get("q")).toBe("tokyo lima");
     expect(urls[1].searchParams.get("cursor")).toBe("c2");
     expect(search.getNextPageParam({ items: [], next_cursor: "c3", version: {} as never })).toBe("c3");
+  });
+});
+
+describe("varFromText", () => {
+  it("keeps a value whose text was not changed, whatever its type", () => {
+    for (const value of [7, false, [1, 2], { a: 1 }, null, "text"]) {
+      expect(varFromText(value === null ? "" : typeof value === "string" ? value : JSON.stringify(value), value)).toBe(value);
+    }
+  });
+
+  it("keeps a number, true/false, list or object one when the new text reads as JSON", () => {
+    expect(varFromText("43", 7)).toBe(43);
+    expect(varFromText("true", false)).toBe(true);
+    expect(varFromText("[1, 2, 3]", [1, 2])).toEqual([1, 2, 3]);
+    expect(varFromText('{"b": 2}', { a: 1 })).toEqual({ b: 2 });
+  });
+
+  it("keeps text as text: strings, new variables, and typing that is not JSON", () => {
+    expect(varFromText("43", "7")).toBe("43");
+    expect(varFromText("false", undefined)).toBe("false");
+    expect(varFromText("forty-three", 7)).toBe("forty-three");
+    expect(varFromText("", 7)).toBe("");
   });
 });

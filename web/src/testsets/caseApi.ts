@@ -2,6 +2,7 @@
 
 import { api } from "../api/client";
 import type { Case, CaseBody, CasePage, TestSet, VersionChange } from "../api/types";
+import { show } from "../components/format";
 
 export function caseBody(c: CaseBody): CaseBody {
   return {
@@ -11,6 +12,21 @@ export function caseBody(c: CaseBody): CaseBody {
     threshold: c.threshold ?? null,
     metadata: c.metadata ?? {},
   };
+}
+
+/**
+ * A variable's value from the text typed for it, of the type it had: unchanged text keeps the
+ * value itself; a number, true/false, list or object stays one when the new text reads as JSON
+ * (42, false, [1, 2]); a string, a new variable, or text that is not JSON stays text.
+ */
+export function varFromText(text: string, original: unknown): unknown {
+  if (original === undefined || typeof original === "string") return text;
+  if (text === show(original)) return original;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 export function saveCase(testSetId: string, original: Case | null, next: CaseBody): Promise<VersionChange> {

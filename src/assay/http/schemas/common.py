@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field
 
 from assay.domain.errors import InvalidInput
 from assay.http.openapi import ApiModel
@@ -16,6 +18,17 @@ DEFAULT_PAGE = 100
 
 # Request bodies refuse unknown fields (422); one base for the whole API.
 Request = ApiModel
+
+
+def _not_blank(value: str) -> str:
+    stripped = value.strip()
+    if not stripped:
+        raise ValueError("must not be blank")
+    return stripped
+
+
+# A name a person gives a thing: not blank, kept without surrounding spaces.
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_not_blank)]
 
 
 def encode_cursor(key: list[Any]) -> str:

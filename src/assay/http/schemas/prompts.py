@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from assay.http.schemas.common import Request
+from assay.http.schemas.common import Name, Request
 
 
 class MessageIn(Request):
@@ -34,13 +34,13 @@ class PromptBody(Request):
 class PromptCreate(PromptBody):
     """A new prompt with its first version."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
 
 
 class PromptRename(Request):
     """A new name."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
 
 
 class PromptVersionOut(BaseModel):

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assay.http.schemas.common import Request
+from assay.http.schemas.common import Name, Request
 from assay.http.schemas.test_sets import AssertionIn
 
 MAX_MODELS = 50
@@ -39,7 +39,7 @@ class ModelIn(Request):
 class RunCreate(Request):
     """A run: one test set version × prompt versions × models × repeats."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: Name | None = None
     test_set_version_id: uuid.UUID | None = None
     test_set_id: uuid.UUID | None = None
     prompt_version_ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_PROMPTS)

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assay.http.schemas.common import Request
+from assay.http.schemas.common import Name, Request
 
 MAX_CASES_PER_REQUEST = 10_000
 
@@ -40,7 +40,7 @@ class TestSetCreate(Request):
 
     __test__ = False
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     description: str | None = Field(default=None, max_length=5000)
     cases: list[CaseIn] = Field(default_factory=list, max_length=MAX_CASES_PER_REQUEST)
 
@@ -50,7 +50,7 @@ class TestSetUpdate(Request):
 
     __test__ = False
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: Name | None = None
     description: str | None = Field(default=None, max_length=5000)
 
 
