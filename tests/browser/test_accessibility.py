@@ -187,6 +187,7 @@ def check_run_page(page: Page, base: str, data: Seeded, audit: Audit, suffix: st
     page.keyboard.press("Enter")
     cell = page.get_by_role("dialog")
     expect(cell.get_by_role("heading", level=2)).to_contain_text("anthropic/claude-3.5-haiku")
+    cell.get_by_text("Compare with the expected text side by side").click()
     expect(cell.get_by_text("Expected (contains)")).to_be_visible()
     audit.check("a cell in full view" + suffix)
     cell.get_by_role("button", name="Close").click()

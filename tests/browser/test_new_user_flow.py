@@ -126,6 +126,10 @@ def test_a_new_user_imports_prompts_runs_filters_opens_and_compares(
     page.keyboard.press("Enter")
     cell = page.get_by_role("dialog")
     expect(cell.get_by_role("heading", level=2)).to_contain_text("anthropic/claude-3.5-haiku")
+    # Claude misses Japan's capital: the answer does not hold it; side by side shows how.
+    expect(cell.get_by_text("Does not hold “Tokyo”.")).to_be_visible()
+    expect(cell.locator("mark")).to_have_count(0)
+    cell.get_by_text("Compare with the expected text side by side").click()
     expect(cell.get_by_text("Expected (contains)")).to_be_visible()
     expect(cell.locator("ins")).not_to_have_count(0)
     shot(page, "cell")

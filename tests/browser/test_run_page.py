@@ -101,7 +101,10 @@ def test_an_errored_cell_shows_the_error_and_its_assertions_as_not_evaluated(
     cell.get_by_role("button", name="Close").click()
     expect(cell).to_be_hidden()
 
-    page.locator("#cell-1-0").dblclick()  # an answer: graded, diffed against the expected text
+    page.locator("#cell-1-0").dblclick()  # an answer: graded, the expected text marked in it
+    expect(cell.get_by_text("Holds “answer 1”, marked below.")).to_be_visible()
+    expect(cell.locator("mark")).to_have_text("answer 1")
+    cell.get_by_text("Compare with the expected text side by side").click()
     expect(cell.get_by_text("Expected (contains)")).to_be_visible()
     expect(
         cell.get_by_role("table").get_by_role("row", name=re.compile("contains"))

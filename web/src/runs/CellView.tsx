@@ -2,7 +2,7 @@ import { useEffect, useRef, type KeyboardEvent } from "react";
 import type { Assertion, Result, Run } from "../api/types";
 import { TextDiff } from "../components/TextDiff";
 import { ms, plural, show, usd } from "../components/format";
-import { assertionRows, expectedOf } from "./cellAssertions";
+import { assertionRows, expectedOf, foundIn, SEARCHED } from "./cellAssertions";
 import { Outcome } from "./StatusBadge";
 
 /** A result as the API sends it: with its case's own assertions (`assert`). */
@@ -97,6 +97,14 @@ export function CellView({ cell, run, onClose, onPrev, onNext }: {
         <p className="muted">No output: the call ended in the error above.</p>
       ) : cell.output === null ? (
         <p className="muted">No output yet: the cell is {cell.state}.</p>
+      ) : expected && SEARCHED.has(expected.type) ? (
+        <>
+          <Found assertion={expected} output={cell.output} />
+          <details className="diff-more">
+            <summary>Compare with the expected text side by side</summary>
+            <TextDiff leftLabel={`Expected (${expected.type})`} rightLabel="Output" left={String(expected.value)} right={cell.output} />
+          </details>
+        </>
       ) : expected ? (
         <TextDiff leftLabel={`Expected (${expected.type})`} rightLabel="Output" left={String(expected.value)} right={cell.output} />
       ) : (
@@ -104,5 +112,21 @@ export function CellView({ cell, run, onClose, onPrev, onNext }: {
       )}
       {stepping && <p className="muted small">Keys: [ and ] (or Alt+← and Alt+→) step to the previous and next cell; Esc closes.</p>}
     </dialog>
+  );
+}
+
+/** The answer with the text a contains-like assertion looks for marked, or said to be missing. */
+function Found({ assertion, output }: { assertion: Assertion; output: string }) {
+  const at = foundIn(assertion, output);
+  const how = assertion.type === "icontains" ? " (ignoring case)" : assertion.type === "starts-with" ? " at the start" : "";
+  return (
+    <>
+      <p className="small">
+        {at ? "Holds" : "Does not hold"} “{String(assertion.value)}”{how}{at ? ", marked below" : ""}.
+      </p>
+      <pre className="rendered">
+        {at ? <>{output.slice(0, at.start)}<mark>{output.slice(at.start, at.end)}</mark>{output.slice(at.end)}</> : output}
+      </pre>
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertionRows, expectedOf } from "./cellAssertions";
+import { assertionRows, expectedOf, foundIn } from "./cellAssertions";
 
 const lisbon = [{ type: "contains", value: "Lisbon" }, { type: "is-json" }];
 
@@ -46,5 +46,19 @@ describe("expectedOf", () => {
     expect(expectedOf([{ type: "not-contains", value: "x" }, { type: "regex", value: "a+" }, { type: "icontains", value: "rome" }]))
       .toEqual({ type: "icontains", value: "rome" });
     expect(expectedOf([{ type: "is-json" }, { type: "contains", value: "" }])).toBeUndefined();
+  });
+});
+
+describe("foundIn", () => {
+  it("finds a contains assertion's text as written, an icontains one in any case", () => {
+    expect(foundIn({ type: "contains", value: "Lima" }, "Lima is the capital")).toEqual({ start: 0, end: 4 });
+    expect(foundIn({ type: "contains", value: "lima" }, "Lima is the capital")).toBeNull();
+    expect(foundIn({ type: "icontains", value: "LIMA" }, "It is Lima.")).toEqual({ start: 6, end: 10 });
+  });
+
+  it("finds starts-with text only at the start, and nothing for an empty value", () => {
+    expect(foundIn({ type: "starts-with", value: "It" }, "It is")).toEqual({ start: 0, end: 2 });
+    expect(foundIn({ type: "starts-with", value: "is" }, "It is")).toBeNull();
+    expect(foundIn({ type: "contains", value: "" }, "anything")).toBeNull();
   });
 });

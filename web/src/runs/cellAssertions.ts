@@ -55,3 +55,17 @@ const TEXTUAL = new Set(["equals", "contains", "icontains", "starts-with", "leve
 export function expectedOf(assertions: Assertion[]): Assertion | undefined {
   return assertions.find((a) => TEXTUAL.has(a.type) && typeof a.value === "string" && a.value !== "");
 }
+
+// Assertions that look for their text in the answer: show where it is rather than a diff first.
+export const SEARCHED = new Set(["contains", "icontains", "starts-with"]);
+
+/** Where a contains / icontains / starts-with assertion's text is in `output`, or null. */
+export function foundIn(assertion: Assertion, output: string): { start: number; end: number } | null {
+  const value = String(assertion.value ?? "");
+  if (value === "") return null;
+  if (assertion.type === "starts-with") return output.startsWith(value) ? { start: 0, end: value.length } : null;
+  const folded = assertion.type === "icontains";
+  const at = (folded ? output.toLowerCase() : output).indexOf(folded ? value.toLowerCase() : value);
+  // Lower-casing keeps the length of almost every text; clamp for the few it does not.
+  return at < 0 ? null : { start: Math.min(at, output.length), end: Math.min(at + value.length, output.length) };
+}
