@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -437,3 +438,21 @@ def test_editing_a_case_keeps_the_type_of_each_variable(assay_up: AssayUp, page:
     page.keyboard.press("Enter")
     expect(cell(grid, 0, column)).to_have_text("about forty")
     assert cases_of(base, set_id)[0]["vars"] == {**typed, "n": "about forty"}
+
+
+def test_a_version_diff_of_many_cases_shows_them_a_page_at_a_time(
+    assay_up: AssayUp, page: Page
+) -> None:
+    base = assay_up.url
+    set_id = seed(base)  # v1: three cases
+    more = [{"vars": {"country": f"Land {i}"}} for i in range(40)]
+    call(base, f"/test-sets/{set_id}/cases/bulk", {"cases": more})  # v2: forty added
+    page.goto(f"{base}/test-sets/{set_id}")
+    page.get_by_role("tab", name="Versions").click()
+    expect(page.get_by_text("40 added · 0 removed · 0 changed · 3 unchanged")).to_be_visible()
+    diffs = page.locator(".diff")
+    expect(diffs).to_have_count(25)
+    page.get_by_role("button", name="Show 15 more of 15 changes not shown").click()
+    expect(diffs).to_have_count(40)
+    expect(page.get_by_role("button", name=re.compile("^Show"))).to_have_count(0)
+    expect(diffs.last).to_contain_text("Land 39")

@@ -56,18 +56,36 @@ export function VersionHistory({ testSetId }: { testSetId: string }) {
           <div className="inline-form">{pick("From", b, setBase)}{pick("To", h, setHead)}</div>
           {diff.isFetching && <Loading what="Comparing versions" />}
           {diff.error && <ErrorBox error={diff.error} />}
-          {diff.data && (
-            <div>
-              <p>{diff.data.added.length} added · {diff.data.removed.length} removed · {diff.data.changed.length} changed · {diff.data.unchanged} unchanged</p>
-              {diff.data.changed.map((c) => (
-                <TextDiff key={c.after.id} lines leftLabel={`Case ${c.before.position + 1} before`} rightLabel="after" left={text(c.before)} right={text(c.after)} />
-              ))}
-              {diff.data.added.map((c) => <TextDiff key={c.id} lines leftLabel="(absent)" rightLabel={`Case ${c.position + 1} added`} left="" right={text(c)} />)}
-              {diff.data.removed.map((c) => <TextDiff key={c.id} lines leftLabel={`Case ${c.position + 1} removed`} rightLabel="(absent)" left={text(c)} right="" />)}
-            </div>
-          )}
+          {diff.data && <Changes key={`${b}|${h}`} diff={diff.data} />}
         </>
       )}
     </section>
+  );
+}
+
+/** Diffs shown at first, and added by each "Show more": a replaced set of thousands stays readable. */
+export const DIFFS_AT_ONCE = 25;
+
+/** What changed between two versions: the counts, then each case's diff, a page at a time. */
+function Changes({ diff }: { diff: VersionDiff }) {
+  const [shown, setShown] = useState(DIFFS_AT_ONCE);
+  const entries = [
+    ...diff.changed.map((c) => ({ key: c.after.id, label: `Case ${c.before.position + 1} before`, other: "after", left: text(c.before), right: text(c.after) })),
+    ...diff.added.map((c) => ({ key: c.id, label: "(absent)", other: `Case ${c.position + 1} added`, left: "", right: text(c) })),
+    ...diff.removed.map((c) => ({ key: c.id, label: `Case ${c.position + 1} removed`, other: "(absent)", left: text(c), right: "" })),
+  ];
+  const rest = entries.length - shown;
+  return (
+    <div>
+      <p>{diff.added.length} added · {diff.removed.length} removed · {diff.changed.length} changed · {diff.unchanged} unchanged</p>
+      {entries.slice(0, shown).map((e) => <TextDiff key={e.key} lines leftLabel={e.label} rightLabel={e.other} left={e.left} right={e.right} />)}
+      {rest > 0 && (
+        <p>
+          <button type="button" onClick={() => setShown(shown + DIFFS_AT_ONCE)}>
+            Show {Math.min(rest, DIFFS_AT_ONCE)} more of {plural(rest, "change")} not shown
+          </button>
+        </p>
+      )}
+    </div>
   );
 }
