@@ -315,3 +315,27 @@ def test_a_page_load_logs_no_console_error(
         expect(page.get_by_role("heading", level=1)).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert not errors, f"console errors: {errors}"
+
+
+def test_the_grid_filters_are_kept_in_the_address(
+    page: Page, assay_up: AssayUp, database_url: str
+) -> None:
+    run = seed_run(database_url, workspace_of(assay_up), Shape(cases=6, prompts=1, models=2))
+    claude = Shape(cases=6, prompts=1, models=2).model_label(1)
+    page.goto(f"{assay_up.url}/runs/{run}")
+    grid = page.get_by_role("grid", name="Results")
+    expect(grid.get_by_role("row")).to_have_count(7)
+    page.get_by_label("Show", exact=True).select_option("failed")
+    page.get_by_label("Model", exact=True).select_option(claude)
+    expect(page).to_have_url(re.compile(r"show=failed"))
+    # model 1 fails where (case + 1) % 3 == 0: cases 2 and 5
+    expect(grid.get_by_role("row")).to_have_count(3)
+    page.reload()
+    expect(page.get_by_label("Show", exact=True)).to_have_value("failed")
+    expect(page.get_by_label("Model", exact=True)).to_have_value(claude)
+    expect(grid.get_by_role("row")).to_have_count(3)
+    expect(grid).to_contain_text(output_of(5, 0, 1, 0))
+    # Values no run can have in the address are no filter at all.
+    page.goto(f"{assay_up.url}/runs/{run}?show=bogus&model=nobody")
+    expect(page.get_by_label("Show", exact=True)).to_have_value("")
+    expect(grid.get_by_role("row")).to_have_count(7)

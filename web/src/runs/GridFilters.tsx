@@ -25,7 +25,7 @@ export function GridFilters({ run, filters, onChange }: { run: Run; filters: Fil
           {run.models.map((m) => <option key={m.label} value={m.label}>{m.label}</option>)}
         </select>
       </label>
-      <label>Search outputs<input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="text in the output" /></label>
+      <label>Search outputs<input type="search" value={q} maxLength={500} onChange={(e) => setQ(e.target.value)} placeholder="text in the output" /></label>
     </div>
   );
 }

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
+import { useSearchParams } from "react-router-dom";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { Result, Run } from "../api/types";
 import { ErrorBox } from "../components/States";
@@ -10,6 +11,16 @@ import { columnsOf } from "./columns";
 import { useResultRows, type Filters } from "./useResultRows";
 
 const ROW_HEIGHT = 112;
+const STATUSES: Filters["status"][] = ["failed", "error", "passed"];
+
+/** The grid's filters from the address; a value this run cannot have is no filter. */
+export function filtersOf(status: string, model: string, q: string, run: Pick<Run, "models">): Filters {
+  return {
+    status: (STATUSES as string[]).includes(status) ? (status as Filters["status"]) : "",
+    model: run.models.some((m) => m.label === model) ? model : "",
+    q: q.slice(0, 500),
+  };
+}
 
 const headerName = (c: { model: string; prompt: string; repeat: number }, repeats: number) =>
   `${c.model} · ${c.prompt}${repeats > 1 ? ` · repeat ${c.repeat + 1}` : ""}`;
@@ -30,7 +41,17 @@ export function ResultsGrid({ run }: { run: Run }) {
   const narrow = useNarrow();
   const caseWidth = narrow ? 110 : 220;
   const cellWidth = narrow ? 240 : 300;
-  const [filters, setFilters] = useState<Filters>({ status: "", model: "", q: "" });
+  // Filters live in the address (?show=failed&model=…&q=…): a reload or a shared link keeps them.
+  const [params, setParams] = useSearchParams();
+  const [statusParam, model, q] = [params.get("show") ?? "", params.get("model") ?? "", params.get("q") ?? ""];
+  const filters = useMemo(() => filtersOf(statusParam, model, q, run), [statusParam, model, q, run.models]);
+  const setFilters = (f: Filters) => setParams((p) => {
+    const next = new URLSearchParams(p);
+    for (const [key, value] of [["show", f.status], ["model", f.model], ["q", f.q]] as const) {
+      if (value) next.set(key, value); else next.delete(key);
+    }
+    return next;
+  }, { replace: true });
   const columns = columnsOf(run, filters.model || null);
   const data = useResultRows(run, filters);
   const scroller = useRef<HTMLDivElement>(null);
