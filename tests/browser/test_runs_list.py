@@ -74,6 +74,7 @@ def test_runs_are_filtered_by_status_test_set_and_name_and_paged(
         seed_run(database_url, workspace, one, name=f"batch {i}", status=status)
 
     page.goto(f"{base}/runs")
+    expect(page).to_have_title("Runs · Assay")  # each page names the tab
     table = page.get_by_role("table", name="Runs, newest first")
     rows = table.locator("tbody tr")
     expect(rows).to_have_count(50)
@@ -97,6 +98,9 @@ def test_runs_are_filtered_by_status_test_set_and_name_and_paged(
     filters.get_by_label("Test set").select_option(label="batch 17 cases")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("batch 17")
+    rows.first.get_by_role("link", name="batch 17", exact=True).click()
+    expect(page).to_have_title("batch 17 · Runs · Assay")
+    page.go_back()
 
     filters.get_by_label("Status").select_option("running")
     expect(page.get_by_role("heading", name="No run matches")).to_be_visible()

@@ -251,6 +251,7 @@ def test_filter_rename_and_delete_a_test_set(assay_up: AssayUp, page: Page) -> N
     base = assay_up.url
     set_id = seed(base)
     grid = open_grid(page, base, set_id)
+    expect(page).to_have_title("Capitals · Test sets · Assay")
 
     search = page.get_by_label("Filter cases")
     search.fill("JAPAN")

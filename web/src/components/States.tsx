@@ -3,6 +3,7 @@ import { Link } from "react-router-dom";
 import { ApiError } from "../api/client";
 import { backTo, explain } from "./errors";
 import { errorLine } from "./format";
+import { validationProblems } from "./validation";
 
 export function Loading({ what = "Loading" }: { what?: string }) {
   return (
@@ -32,17 +33,22 @@ export function ErrorBox({ error, title, page = false, back, onRetry, onDismiss 
 }) {
   const e = explain(error);
   const heading = (page ? e.title ?? title : title ?? e.title) ?? "Something went wrong";
-  const lines = error instanceof ApiError && e.kind === "other" ? error.details?.errors : null;
+  // A refused request's problems, each once, in words; the API's own message repeats them all.
+  const problems = e.kind === "other" ? validationProblems(error) : [];
+  const lines = problems.length > 0 ? problems
+    : error instanceof ApiError && e.kind === "other" && Array.isArray(error.details?.errors) ? error.details.errors.map(errorLine) : null;
+  const sentence = problems.length === 1 ? "The server refused this value:"
+    : problems.length > 1 ? `The server refused these ${problems.length} values:` : e.sentence;
   const link = back ?? (page ? backTo(e.thing) : null);
   const Heading = page ? "h1" : "strong";
   return (
     <div className={page ? "state error error-page" : "state error"} role={page ? undefined : "alert"}>
       <Heading className="error-title">{heading}</Heading>
-      <p className="error-message">{e.sentence}</p>
-      {Array.isArray(lines) && lines.length > 0 && (
+      <p className="error-message">{sentence}</p>
+      {lines && lines.length > 0 && (
         <ul className="error-lines">
           {lines.slice(0, 50).map((line, i) => (
-            <li key={i}>{errorLine(line)}</li>
+            <li key={i}>{line}</li>
           ))}
         </ul>
       )}

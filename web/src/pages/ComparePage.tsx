@@ -7,6 +7,8 @@ import { Empty, ErrorBox, Loading } from "../components/States";
 import { TextDiff } from "../components/TextDiff";
 import { pct, show, usd, when } from "../components/format";
 import { labels, pairDeltas, points } from "../runs/compareSummary";
+import { testSetWarning } from "../runs/testSetMatch";
+import { useTitle } from "../components/useTitle";
 
 const CHANGES: Change[] = ["regressed", "improved", "new", "removed", "unchanged"];
 
@@ -20,6 +22,7 @@ export function ComparePage() {
   const prompt = params.get("prompt") ?? "";
   const [shown, setShown] = useState<Change[]>(["regressed", "improved", "new"]);
   const head = useQuery({ queryKey: ["run", id], queryFn: () => api<Run>(`/runs/${id}`) });
+  useTitle("Compare", head.data ? head.data.name ?? head.data.id.slice(0, 8) : null, "Runs");
   const baseRun = useQuery({ queryKey: ["run", base], queryFn: () => api<Run>(`/runs/${base}`), enabled: Boolean(base) });
   const pages = useInfiniteQuery({
     queryKey: ["compare", id, base, shown, model, prompt],
@@ -40,15 +43,22 @@ export function ComparePage() {
   };
   const models = labels(head.data?.models.map((m) => m.label) ?? [], baseRun.data?.models.map((m) => m.label) ?? []);
   const prompts = labels(head.data?.prompts.map((p) => p.label) ?? [], baseRun.data?.prompts.map((p) => p.label) ?? []);
+  const mismatch = head.data && baseRun.data ? testSetWarning(baseRun.data, head.data) : null;
   return (
     <div className="page wide">
       <p className="crumbs"><Link to="/runs">Runs</Link> / <Link to={`/runs/${id}`}>{runName(head.data, "this run")}</Link> /</p>
       <h1>Compare runs</h1>
-      <p className="muted">
-        Cells of <Link to={`/runs/${base}`}>{runName(baseRun.data, "the earlier run")}</Link> (before, left) against{" "}
-        <Link to={`/runs/${id}`}>{runName(head.data, "this run")}</Link> (after, right), matched on case, prompt, model and repeat.
-      </p>
-      {!base && <ErrorBox error={new Error("Choose a run to compare with from the run page.")} />}
+      {base ? (
+        <p className="muted">
+          Cells of <Link to={`/runs/${base}`}>{runName(baseRun.data, "the earlier run")}</Link> (before, left) against{" "}
+          <Link to={`/runs/${id}`}>{runName(head.data, "this run")}</Link> (after, right), matched on case, prompt, model and repeat.
+        </p>
+      ) : (
+        <p className="muted">
+          Cells of an earlier run (before, left) against <Link to={`/runs/${id}`}>{runName(head.data, "this run")}</Link> (after, right),
+          matched on case, prompt, model and repeat.
+        </p>
+      )}
       {head.error ? <ErrorBox error={head.error} title="Could not load this run" /> : null}
       {baseRun.error ? <ErrorBox error={baseRun.error} title="Could not load the earlier run" /> : null}
       <div className="toolbar" role="group" aria-label="What to compare">
@@ -66,10 +76,11 @@ export function ComparePage() {
           </select>
         </label>
       </div>
+      {mismatch && <p className="state warn-box" role="note" data-testid="test-set-mismatch"><strong>Not the same test set.</strong> {mismatch}</p>}
       {head.data?.summary && baseRun.data?.summary && (
         <Deltas rows={pairDeltas(baseRun.data.summary, head.data.summary).filter((d) => (!model || d.model === model) && (!prompt || d.prompt === prompt))} />
       )}
-      <fieldset className="inline" aria-label="Changes to show">
+      {base && <fieldset className="inline" aria-label="Changes to show">
         <legend>Show</legend>
         {CHANGES.map((c) => (
           <label key={c} className="check">
@@ -77,10 +88,10 @@ export function ComparePage() {
             {c} <span className={`badge change-${c}`} data-testid={`count-${c}`}>{counts[c] ?? 0}</span>
           </label>
         ))}
-      </fieldset>
+      </fieldset>}
       {pages.isPending && shown.length > 0 && base ? <Loading what="Comparing" /> : null}
       {pages.error && !baseRun.error && !head.error ? <ErrorBox error={pages.error} title="Could not compare the runs" /> : null}
-      {shown.length === 0 && <Empty title="Nothing to show">Tick at least one kind of change above.</Empty>}
+      {base && shown.length === 0 && <Empty title="Nothing to show">Tick at least one kind of change above.</Empty>}
       {pages.data && items.length === 0 && <Empty title="Nothing to show">No cells changed this way.</Empty>}
       <ol className="compare-list">
         {items.map((it, i) => (
@@ -133,15 +144,25 @@ function Deltas({ rows }: { rows: ReturnType<typeof pairDeltas> }) {
   );
 }
 
+const BASE_HINT_ID = "compare-base-hint";
+
 function BasePicker({ runId, base, onChange }: { runId: string; base: string; onChange: (id: string) => void }) {
   const runs = useQuery({ queryKey: ["runs"], queryFn: () => api<Page<Run>>("/runs", { query: { limit: 100 } }) });
   const others = (runs.data?.items ?? []).filter((o) => o.id !== runId);
   return (
-    <label>Before
-      <select aria-label="Before" value={base} onChange={(e) => e.target.value && onChange(e.target.value)}>
-        {!others.some((o) => o.id === base) && <option value={base}>{base ? base.slice(0, 8) : "choose a run…"}</option>}
-        {others.map((o) => <option key={o.id} value={o.id}>{o.name ?? o.id.slice(0, 8)} · {when(o.created_at)}</option>)}
-      </select>
-    </label>
+    <>
+      <label>Before
+        <select aria-label="Before" value={base} aria-describedby={base ? undefined : BASE_HINT_ID} onChange={(e) => e.target.value && onChange(e.target.value)}>
+          {!others.some((o) => o.id === base) && <option value={base}>{base ? base.slice(0, 8) : "choose a run…"}</option>}
+          {others.map((o) => <option key={o.id} value={o.id}>{o.name ?? o.id.slice(0, 8)} · {when(o.created_at)}</option>)}
+        </select>
+      </label>
+      {!base && (
+        // A prompt, not an error: nothing is compared until a run is chosen.
+        <p className="picker-hint" id={BASE_HINT_ID} role="status">
+          {runs.data && others.length === 0 ? "There is no other run to compare this one with yet." : "Choose the earlier run to compare this one with."}
+        </p>
+      )}
+    </>
   );
 }

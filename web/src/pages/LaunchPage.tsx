@@ -9,11 +9,14 @@ import { int, usd } from "../components/format";
 import { ModelPicker, priced } from "../runs/ModelPicker";
 import { estimate } from "../runs/estimate";
 import { blockedByMissingKey } from "../runs/openrouterKey";
+import { CONCURRENCY, REPEATS, wholeNumber } from "../runs/launchForm";
+import { useTitle } from "../components/useTitle";
 
 const num = (s: string) => (s.trim() === "" ? null : Number(s));
 
 export function LaunchPage() {
   const [params] = useSearchParams();
+  useTitle("Launch a run");
   const navigate = useNavigate();
   const me = useMe();
   const sets = useQuery({ queryKey: ["test-sets"], queryFn: () => api<Page<TestSet>>("/test-sets", { query: { limit: 200 } }) });
@@ -25,8 +28,14 @@ export function LaunchPage() {
   const [name, setName] = useState("");
   const [temperature, setTemperature] = useState("");
   const [maxTokens, setMaxTokens] = useState("");
-  const [repeats, setRepeats] = useState(1);
-  const [concurrency, setConcurrency] = useState(10);
+  // As typed: a box may be empty while a number is being typed; checked below, not snapped back.
+  const [repeatsText, setRepeatsText] = useState("1");
+  const [concurrencyText, setConcurrencyText] = useState("10");
+  const repeatsChecked = wholeNumber("Repeats", repeatsText, REPEATS);
+  const concurrencyChecked = wholeNumber("Concurrency", concurrencyText, CONCURRENCY);
+  const repeats = repeatsChecked.ok ? repeatsChecked.value : 0;
+  const concurrency = concurrencyChecked.ok ? concurrencyChecked.value : 0;
+  const numberProblems = [repeatsChecked, concurrencyChecked].flatMap((c) => (c.ok ? [] : [c.problem]));
   const [useCache, setUseCache] = useState(true);
   // "Run again": ?from=<run id> fills the form with that run's choices.
   const from = params.get("from");
@@ -50,8 +59,8 @@ export function LaunchPage() {
     const params0 = run.models[0]?.params ?? {};
     if (typeof params0.temperature === "number") setTemperature(String(params0.temperature));
     if (typeof params0.max_tokens === "number") setMaxTokens(String(params0.max_tokens));
-    setRepeats(run.repeats);
-    setConcurrency(run.concurrency);
+    setRepeatsText(String(run.repeats));
+    setConcurrencyText(String(run.concurrency));
     setName(run.name ? `${run.name} (again)` : "");
   }, [source.data, filled]);
   const chosenSet = setId || sets.data?.items[0]?.id || "";
@@ -84,7 +93,10 @@ export function LaunchPage() {
     }),
     onSuccess: (run) => navigate(`/runs/${run.id}`),
   });
-  const submit = (e: FormEvent) => { e.preventDefault(); launch.mutate(); };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (numberProblems.length === 0) launch.mutate();
+  };
 
   if (sets.isPending || prompts.isPending) return <Loading what="Loading test sets and prompts" />;
   if (sets.error || prompts.error) return <ErrorPage error={sets.error ?? prompts.error} back={{ to: "/runs", label: "Go to the runs" }} />;
@@ -131,9 +143,20 @@ export function LaunchPage() {
             <legend>Parameters</legend>
             <label>Temperature<input type="number" min={0} max={2} step={0.1} value={temperature} onChange={(e) => setTemperature(e.target.value)} /></label>
             <label>Max tokens<input type="number" min={1} value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} /></label>
-            <label>Repeats<input type="number" min={1} max={100} value={repeats} onChange={(e) => setRepeats(Number(e.target.value) || 1)} /></label>
-            <label>Concurrency<input type="number" min={1} max={500} value={concurrency} onChange={(e) => setConcurrency(Number(e.target.value) || 1)} /></label>
+            <label>Repeats<input type="number" min={REPEATS.min} max={REPEATS.max} step={1} value={repeatsText}
+              aria-invalid={!repeatsChecked.ok} aria-describedby={repeatsChecked.ok ? undefined : REPEATS_PROBLEM_ID}
+              onChange={(e) => setRepeatsText(e.target.value)} /></label>
+            <label>Concurrency<input type="number" min={CONCURRENCY.min} max={CONCURRENCY.max} step={1} value={concurrencyText}
+              aria-invalid={!concurrencyChecked.ok} aria-describedby={concurrencyChecked.ok ? undefined : CONCURRENCY_PROBLEM_ID}
+              onChange={(e) => setConcurrencyText(e.target.value)} /></label>
             <label className="check"><input type="checkbox" checked={useCache} onChange={(e) => setUseCache(e.target.checked)} /> Reuse cached answers</label>
+            {numberProblems.length > 0 && (
+              // Said aloud by the launch bar's live region; here beside the boxes they are about.
+              <div className="field-problems">
+                {!repeatsChecked.ok && <p className="field-problem" id={REPEATS_PROBLEM_ID}>{repeatsChecked.problem}</p>}
+                {!concurrencyChecked.ok && <p className="field-problem" id={CONCURRENCY_PROBLEM_ID}>{concurrencyChecked.problem}</p>}
+              </div>
+            )}
           </fieldset>
         </div>
         <div className="panel">
@@ -145,8 +168,11 @@ export function LaunchPage() {
         <span><strong data-testid="call-count">{int(calls)}</strong> calls</span>
         <span>estimated cost <strong data-testid="cost-estimate">{cost === null ? "unknown (no prices)" : usd(cost)}</strong></span>
         {blocked.length > 0 && <span className="warn">Cannot start: the server has no OpenRouter key</span>}
-        <button type="submit" className="primary" disabled={!ready || blocked.length > 0 || launch.isPending}
-          aria-describedby={blocked.length > 0 ? KEY_MISSING_ID : undefined}>{launch.isPending ? "Starting…" : "Start run"}</button>
+        {numberProblems.length > 0 && <span className="warn" id={NUMBERS_ID} data-testid="cannot-start">Cannot start: {numberProblems.join(" ")}</span>}
+        <button type="submit" className="primary" disabled={!ready || blocked.length > 0 || numberProblems.length > 0 || launch.isPending}
+          aria-describedby={[blocked.length > 0 ? KEY_MISSING_ID : "", numberProblems.length > 0 ? NUMBERS_ID : ""].filter(Boolean).join(" ") || undefined}>
+          {launch.isPending ? "Starting…" : "Start run"}
+        </button>
       </div>
       {launch.error && <ErrorBox error={launch.error} title="The run was not started" />}
     </form>
@@ -154,6 +180,9 @@ export function LaunchPage() {
 }
 
 const KEY_MISSING_ID = "openrouter-key-missing";
+const NUMBERS_ID = "launch-number-problems";
+const REPEATS_PROBLEM_ID = "repeats-problem";
+const CONCURRENCY_PROBLEM_ID = "concurrency-problem";
 
 /** Why the run cannot start with these models, and the fix; the Start button is described by it. */
 function KeyMissing({ models }: { models: string[] }) {

@@ -11,6 +11,7 @@ import { PromptVersions } from "../prompts/PromptVersions";
 import { isBlank, sameBody } from "../prompts/body";
 import "../prompts/prompts.css";
 import type { NoticeState } from "../components/useNotice";
+import { useTitle } from "../components/useTitle";
 
 const STARTER: PromptBody = { text: "" };
 
@@ -37,6 +38,7 @@ export function PromptPage() {
   const queries = useQueryClient();
   const renameId = useId();
   const prompt = useQuery({ queryKey: ["prompt", id], queryFn: () => api<Prompt>(`/prompts/${id}`), enabled: !isNew });
+  useTitle(isNew ? "New prompt" : prompt.data?.name, "Prompts");
   const [name, setName] = useState("");
   const [body, setBody] = useState<PromptBody>(STARTER);
   const [saved, setSaved] = useState<string | null>(null);

@@ -5,10 +5,12 @@ import type { Page, Prompt } from "../api/types";
 import { Empty, ErrorBox, Loading } from "../components/States";
 import { when } from "../components/format";
 import { useNotice } from "../components/useNotice";
+import { useTitle } from "../components/useTitle";
 
 export function PromptsPage() {
   const prompts = useQuery({ queryKey: ["prompts"], queryFn: () => api<Page<Prompt>>("/prompts", { query: { limit: 200 } }) });
   const notice = useNotice(); // set by the prompt page after a delete
+  useTitle("Prompts");
   return (
     <div className="page">
       <div className="title-row">

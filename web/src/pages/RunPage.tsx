@@ -13,6 +13,7 @@ import { StatusBadge } from "../runs/StatusBadge";
 import { SummaryTable } from "../runs/SummaryTable";
 import { pollEvery } from "../runs/progress";
 import { prefetchFirstPage } from "../runs/useResultRows";
+import { useTitle } from "../components/useTitle";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const refused = (e: unknown) => e instanceof ApiError && e.status >= 400 && e.status < 500;
@@ -30,6 +31,7 @@ export function RunPage() {
     refetchInterval: (q) => pollEvery(q.state.data?.status, q.state.error),
   });
   const exporter = useDownload();
+  useTitle(run.data ? run.data.name ?? run.data.id.slice(0, 8) : null, "Runs");
   if (run.isPending) return <Loading what="Loading the run" />;
   if (run.error && (!run.data || refused(run.error))) {
     return <ErrorPage error={run.error} back={{ to: "/runs", label: "All runs" }} onRetry={refused(run.error) ? undefined : () => run.refetch()} />;

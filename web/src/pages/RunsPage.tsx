@@ -8,15 +8,17 @@ import { int, pct, usd, when } from "../components/format";
 import { useDebounced } from "../components/useDebounced";
 import { StatusBadge } from "../runs/StatusBadge";
 import { modelsText } from "../runs/labels";
+import { RUN_STATUSES, runFilters } from "../runs/runFilters";
+import { useTitle } from "../components/useTitle";
 
 const PAGE = 50;
-const STATUSES = ["queued", "running", "completed", "failed", "cancelled"];
 
 export function RunsPage() {
   // Filters live in the address: a filtered list can be shared, and Back returns to it.
   const [params, setParams] = useSearchParams();
-  const status = params.get("status") ?? "";
-  const testSet = params.get("test_set") ?? "";
+  useTitle("Runs");
+  // A status or test set the API would refuse (typed, or cut short) means no filter.
+  const { status, testSet, dropped } = runFilters(params);
   const [typed, setTyped] = useState(params.get("q") ?? "");
   const q = useDebounced(typed.trim(), 300);
   const filtered = Boolean(status || testSet || q);
@@ -26,6 +28,15 @@ export function RunsPage() {
     return next;
   }, { replace: true });
   useEffect(() => { if ((params.get("q") ?? "") !== q) set("q", q); }, [q]); // eslint-disable-line react-hooks/exhaustive-deps
+  const droppedKeys = dropped.join(",");
+  useEffect(() => {
+    if (!droppedKeys) return;
+    setParams((p) => {
+      const next = new URLSearchParams(p);
+      droppedKeys.split(",").forEach((key) => next.delete(key));
+      return next;
+    }, { replace: true });
+  }, [droppedKeys]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const sets = useQuery({ queryKey: ["test-sets"], queryFn: () => api<Page<TestSet>>("/test-sets", { query: { limit: 200 } }) });
   const runs = useInfiniteQuery({
@@ -50,12 +61,13 @@ export function RunsPage() {
         <label>Status
           <select value={status} onChange={(e) => set("status", e.target.value)}>
             <option value="">any status</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {RUN_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
         </label>
         <label>Test set
           <select value={testSet} onChange={(e) => set("test_set", e.target.value)}>
             <option value="">any test set</option>
+            {testSet && !(sets.data?.items ?? []).some((s) => s.id === testSet) && <option value={testSet}>{sets.data ? "a test set not listed" : "the chosen test set"}</option>}
             {(sets.data?.items ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
           </select>
         </label>

@@ -6,10 +6,12 @@ import { useMe } from "../auth/AuthGate";
 import { session } from "../auth/session";
 import { Empty, ErrorBox, Loading } from "../components/States";
 import { when } from "../components/format";
+import { useTitle } from "../components/useTitle";
 
 export function SettingsPage() {
   const me = useMe();
   const queries = useQueryClient();
+  useTitle("Settings");
   const keys = useQuery({ queryKey: ["api-keys"], queryFn: () => api<{ items: ApiKey[] }>("/api-keys") });
   const [name, setName] = useState("");
   const create = useMutation({
@@ -70,7 +72,7 @@ export function SettingsPage() {
                 <tbody>
                   {keys.data.items.map((k) => (
                     <tr key={k.id}>
-                      <td>{k.name}</td><td><code>{k.prefix}</code></td><td>{when(k.created_at)}</td><td>{when(k.last_used_at)}</td>
+                      <td><span className="name">{k.name}</span></td><td><code>{k.prefix}</code></td><td>{when(k.created_at)}</td><td>{when(k.last_used_at)}</td>
                       <td>{k.revoked_at ? `revoked ${when(k.revoked_at)}` : (
                         <button type="button" className="danger" disabled={revoke.isPending && revoke.variables === k.id}
                           onClick={() => window.confirm(`Revoke ${k.name}? Programs using it will be refused at once.`) && revoke.mutate(k.id)}>

@@ -14,12 +14,14 @@ import { casePages, deleteCase, deleteTestSet, renameTestSet, saveCase } from ".
 import { useDebounced } from "../components/useDebounced";
 import type { NoticeState } from "../components/useNotice";
 import { plural } from "../components/format";
+import { useTitle } from "../components/useTitle";
 import "../testsets/testsets.css";
 
 export function TestSetPage() {
   const { id = "" } = useParams();
   const [tab, setTab] = useState("cases");
   const set = useQuery({ queryKey: ["test-set", id], queryFn: () => api<TestSet>(`/test-sets/${id}`) });
+  useTitle(set.data?.name, "Test sets");
   if (set.isPending) return <Loading what="Loading the test set" />;
   if (set.error) return <ErrorPage error={set.error} back={{ to: "/test-sets", label: "Go to the test sets" }} />;
   const s = set.data;

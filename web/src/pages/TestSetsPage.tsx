@@ -6,10 +6,12 @@ import type { Page, TestSet } from "../api/types";
 import { Empty, ErrorBox, Loading } from "../components/States";
 import { when } from "../components/format";
 import { useNotice } from "../components/useNotice";
+import { useTitle } from "../components/useTitle";
 
 export function TestSetsPage() {
   const sets = useQuery({ queryKey: ["test-sets"], queryFn: () => api<Page<TestSet>>("/test-sets", { query: { limit: 200 } }) });
   const notice = useNotice(); // set by the test set page after a delete
+  useTitle("Test sets");
   return (
     <div className="page">
       <h1>Test sets</h1>

@@ -4,6 +4,10 @@ import { api } from "../api/client";
 import type { Model, Page } from "../api/types";
 import { ErrorBox } from "../components/States";
 import { when } from "../components/format";
+import { modelId } from "./launchForm";
+
+const listModels = (q: string) => api<Page<Model>>("/models", { query: { q: q || undefined, limit: 100 } });
+const CUSTOM_PROBLEM_ID = "custom-model-problem";
 
 /** A model as the catalog knows it (with its prices), else `fallback`: a model with no prices. */
 export function priced(fallback: Model): Promise<Model> {
@@ -20,22 +24,27 @@ function perMillion(price: number | null): string {
 export function ModelPicker({ selected, onChange }: { selected: Model[]; onChange: (m: Model[]) => void }) {
   const [q, setQ] = useState("");
   const [custom, setCustom] = useState("");
-  const models = useQuery({
-    queryKey: ["models", q],
-    queryFn: () => api<Page<Model>>("/models", { query: { q: q || undefined, limit: 100 } }),
-  });
+  const [customProblem, setCustomProblem] = useState("");
+  const models = useQuery({ queryKey: ["models", q], queryFn: () => listModels(q) });
+  // The unfiltered list always holds every local: model, whatever the search box says.
+  const everything = useQuery({ queryKey: ["models", ""], queryFn: () => listModels("") });
+  const localIds = everything.data ? everything.data.items.filter((m) => m.source === "local").map((m) => m.id) : null;
   const refresh = useMutation({ mutationFn: () => api<{ models: number }>("/models/refresh", { method: "POST" }) });
   const ids = new Set(selected.map((m) => m.id));
   const toggle = (m: Model) => onChange(ids.has(m.id) ? selected.filter((x) => x.id !== m.id) : [...selected, m]);
   const cached = models.data?.items.filter((m) => m.source === "openrouter") ?? [];
   const refreshedAt = cached.map((m) => m.refreshed_at).find(Boolean);
   async function addCustom() {
-    const typed = custom.trim();
-    const id = typed.includes(":") ? typed : `openrouter:${typed}`;
+    if (!custom.trim()) return;
+    const checked = modelId(custom, localIds);
+    if (!checked.ok) { setCustomProblem(checked.problem); return; }
+    const id = checked.value;
     setCustom("");
-    if (!typed || ids.has(id)) return;
+    setCustomProblem("");
+    if (ids.has(id)) return;
+    const local = everything.data?.items.find((m) => m.id === id);
     // A model the catalog knows comes with its prices, so the estimate can count it.
-    onChange([...selected, await priced({ id, source: "openrouter", name: null, context_length: null, prompt_price: null, completion_price: null })]);
+    onChange([...selected, local ?? await priced({ id, source: "openrouter", name: null, context_length: null, prompt_price: null, completion_price: null })]);
   }
   return (
     <fieldset>
@@ -71,10 +80,13 @@ export function ModelPicker({ selected, onChange }: { selected: Model[]; onChang
         </table>
       </div>
       <div className="inline-form">
-        <label>Add a model by id<input value={custom} placeholder="openai/gpt-4o-mini" onChange={(e) => setCustom(e.target.value)}
+        <label>Add a model by id<input value={custom} placeholder="openai/gpt-4o-mini"
+          aria-invalid={Boolean(customProblem)} aria-describedby={customProblem ? CUSTOM_PROBLEM_ID : undefined}
+          onChange={(e) => { setCustom(e.target.value); setCustomProblem(""); }}
           onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); void addCustom(); } }} /></label>
         <button type="button" onClick={() => void addCustom()}>Add model</button>
       </div>
+      {customProblem && <p className="field-problem" id={CUSTOM_PROBLEM_ID} role="alert">{customProblem}</p>}
       <p aria-live="polite">
         Selected: {selected.length === 0 ? <span className="muted">none</span> : selected.map((m) => (
           <button type="button" key={m.id} className="chip" onClick={() => toggle(m)} aria-label={`Remove ${m.id}`}>{m.id} ✕</button>

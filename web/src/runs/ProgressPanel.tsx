@@ -1,8 +1,11 @@
+import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { Run } from "../api/types";
 import { ErrorBox } from "../components/States";
 import { duration, int, plural, usd } from "../components/format";
+import { ConfirmDialog } from "../prompts/ConfirmDialog";
+import { cancelWords } from "./cancelWords";
 import { ENDED, figures } from "./progress";
 
 const TITLES: Record<string, string> = {
@@ -15,6 +18,7 @@ const TITLES: Record<string, string> = {
 /** Finished cells, what became of them (passed, failed, errors, cancelled), rate, ETA, cost; cancel. */
 export function ProgressPanel({ run }: { run: Run }) {
   const queries = useQueryClient();
+  const [asking, setAsking] = useState(false);
   const cancel = useMutation({
     mutationFn: () => api<Run>(`/runs/${run.id}/cancel`, { method: "POST" }),
     onSuccess: (next) => queries.setQueryData(["run", run.id], next),
@@ -53,10 +57,15 @@ export function ProgressPanel({ run }: { run: Run }) {
         <div><dt>{live ? "Cost so far" : "Cost"}</dt><dd>{usd(p.cost)}</dd></div>
       </dl>
       {live && (
-        <button type="button" className="danger" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
+        <button type="button" className="danger" disabled={cancel.isPending} onClick={() => setAsking(true)}>
           {cancel.isPending ? "Cancelling…" : "Cancel run"}
         </button>
       )}
+      <ConfirmDialog open={asking && live} title="Cancel this run?" confirm="Cancel run" cancel="Keep running" danger
+        onCancel={() => setAsking(false)} onConfirm={() => { setAsking(false); cancel.mutate(); }}>
+        <p data-testid="cancel-not-run">{cancelWords(p.pending, p.running)}</p>
+        <p>A cancelled run cannot be resumed.</p>
+      </ConfirmDialog>
       {run.error && <p className="state error" role="alert">{run.error}</p>}
       {cancel.error && <ErrorBox error={cancel.error} title="Could not cancel" />}
     </section>

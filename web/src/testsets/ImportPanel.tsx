@@ -1,10 +1,11 @@
 import { useState } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
-import type { VersionChange } from "../api/types";
+import type { TestSet, VersionChange } from "../api/types";
 import { badLines, formatOf, parseFile, type LineError, type Preview } from "./parseFile";
 import { refusedImport } from "./importErrors";
 import { plural } from "../components/format";
+import { ConfirmDialog } from "../prompts/ConfirmDialog";
 import "./testsets.css";
 
 const TYPES = { csv: "text/csv", jsonl: "application/x-ndjson" } as const;
@@ -19,6 +20,9 @@ export function ImportPanel({ testSetId, onDone }: { testSetId: string; onDone: 
   const [file, setFile] = useState<{ name: string; text: string } | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [mode, setMode] = useState<"append" | "replace">("append");
+  const [asking, setAsking] = useState(false);
+  // The test set page has it already: how many cases a replace would take out of the latest version.
+  const testSet = useQuery({ queryKey: ["test-set", testSetId], queryFn: () => api<TestSet>(`/test-sets/${testSetId}`) });
   const upload = useMutation({
     // Sent with its name, so that the server's messages name the user's file.
     mutationFn: (chosen: { name: string; text: string }) =>
@@ -37,6 +41,7 @@ export function ImportPanel({ testSetId, onDone }: { testSetId: string; onDone: 
 
   async function choose(selected: File | undefined) {
     upload.reset();
+    setAsking(false);
     if (!selected) return;
     const text = await selected.text();
     setFile({ name: selected.name, text });
@@ -44,6 +49,13 @@ export function ImportPanel({ testSetId, onDone }: { testSetId: string; onDone: 
   }
 
   const bad = preview ? badLines(preview) : 0;
+  const current = testSet.data?.case_count;
+  // Replacing cases is asked about first; replacing an empty test set takes nothing away.
+  const start = () => {
+    if (!file) return;
+    if (mode === "replace" && current !== 0) setAsking(true);
+    else upload.mutate(file);
+  };
   const refused = upload.error && file ? refusedImport(upload.error, file.name) : null;
   return (
     <section className="panel" aria-labelledby="import-title">
@@ -81,9 +93,16 @@ export function ImportPanel({ testSetId, onDone }: { testSetId: string; onDone: 
             <label><input type="radio" name="import-mode" value="replace" checked={mode === "replace"} onChange={() => setMode("replace")} /> Replace all cases</label>
           </fieldset>
           <button type="button" className="primary" disabled={preview.errors.length > 0 || preview.total === 0 || upload.isPending}
-            onClick={() => upload.mutate(file)}>
+            onClick={start}>
             {upload.isPending ? "Importing…" : `Import ${plural(preview.total, "case")}`}
           </button>
+          <ConfirmDialog open={asking} title="Replace all cases?" confirm="Replace cases" cancel="Keep the cases" danger
+            onCancel={() => setAsking(false)} onConfirm={() => { setAsking(false); upload.mutate(file); }}>
+            <p data-testid="replace-question">
+              Replace {current === undefined ? "the cases" : `the ${plural(current, "case")}`} of this test set with
+              the {plural(preview.total, "case")} of {file.name}? Earlier versions stay in the history.
+            </p>
+          </ConfirmDialog>
         </>
       )}
       {refused && (
