@@ -72,6 +72,8 @@ def launch_run(
         page.get_by_role("button", name="Remove openrouter:anthropic/claude-3.5-haiku")
     ).to_be_visible()
     expect(page.get_by_test_id("cost-estimate")).to_have_text(re.compile(r"^\$\d"))
+    expect(page.get_by_test_id("cost-basis")).to_have_text("· answers up to 256 tokens")
+    expect(page.get_by_test_id("cost-unpriced")).to_have_count(0)  # both models have prices
     if not use_cache:
         page.get_by_label("Reuse cached answers").uncheck()
     expect(page.get_by_test_id("call-count")).to_have_text("6")

@@ -5,7 +5,7 @@ import { api } from "../api/client";
 import { useMe } from "../auth/AuthGate";
 import type { Model, Page, Prompt, PromptVersion, Run, TestSet, Version } from "../api/types";
 import { ErrorBox, ErrorPage, Loading } from "../components/States";
-import { int, usd } from "../components/format";
+import { int, plural, usd } from "../components/format";
 import { ModelPicker, priced } from "../runs/ModelPicker";
 import { estimate } from "../runs/estimate";
 import { blockedByMissingKey } from "../runs/openrouterKey";
@@ -77,7 +77,7 @@ export function LaunchPage() {
     setPromptIds((ids) => (on ? [...ids.filter((x) => x !== id), id] : ids.filter((x) => x !== id)));
   };
   const latestIds = new Set((prompts.data?.items ?? []).map((p) => p.latest_version?.id));
-  const { calls, cost } = estimate({ cases: version?.case_count ?? 0, prompts: promptIds.length, models, repeats, promptChars: chars + 40, maxTokens: num(maxTokens) });
+  const { calls, cost, unpriced, outTokens } = estimate({ cases: version?.case_count ?? 0, prompts: promptIds.length, models, repeats, promptChars: chars + 40, maxTokens: num(maxTokens) });
   const launch = useMutation({
     mutationFn: () => api<Run>("/runs", {
       method: "POST",
@@ -166,7 +166,11 @@ export function LaunchPage() {
       </div>
       <div className="launch-bar" aria-live="polite">
         <span><strong data-testid="call-count">{int(calls)}</strong> calls</span>
-        <span>estimated cost <strong data-testid="cost-estimate">{cost === null ? "unknown (no prices)" : usd(cost)}</strong></span>
+        <span title={`Prompts at about 4 characters a token; every answer as long as Max tokens allows (${int(outTokens)} tokens): short answers cost less.`}>
+          estimated cost at most <strong data-testid="cost-estimate">{cost === null ? "unknown (no prices)" : usd(cost)}</strong>
+          {cost !== null && unpriced.length > 0 && <span className="muted" data-testid="cost-unpriced"> + {plural(unpriced.length, "model")} without prices</span>}
+          <span className="muted small" data-testid="cost-basis"> · answers up to {int(outTokens)} tokens</span>
+        </span>
         {blocked.length > 0 && <span className="warn">Cannot start: the server has no OpenRouter key</span>}
         {numberProblems.length > 0 && <span className="warn" id={NUMBERS_ID} data-testid="cannot-start">Cannot start: {numberProblems.join(" ")}</span>}
         <button type="submit" className="primary" disabled={!ready || blocked.length > 0 || numberProblems.length > 0 || launch.isPending}

@@ -10,7 +10,7 @@ const base = { cases: 3, prompts: 2, repeats: 1, promptChars: 10, maxTokens: nul
 
 describe("estimate", () => {
   it("makes no calls and costs nothing without models", () => {
-    expect(estimate({ ...base, models: [] })).toEqual({ calls: 0, cost: 0 });
+    expect(estimate({ ...base, models: [] })).toEqual({ calls: 0, cost: 0, unpriced: [], outTokens: DEFAULT_OUTPUT_TOKENS });
   });
 
   it("counts cases × prompts × models × repeats", () => {
@@ -47,8 +47,11 @@ describe("estimate", () => {
     expect(result.cost).toBeCloseTo(estimate({ ...base, models: [model("a", 1e-6, 1e-6)] }).cost!, 12);
   });
 
-  it("gives no cost when any remote model's price is unknown", () => {
-    expect(estimate({ ...base, models: [model("a", 1e-6, 1e-6), model("b", null, 1e-6)] })).toEqual({ calls: 12, cost: null });
-    expect(estimate({ ...base, models: [model("b", 1e-6, null)] }).cost).toBeNull();
+  it("costs the priced models and names the others; no figure when none is priced", () => {
+    const mixed = estimate({ ...base, models: [model("a", 1e-6, 1e-6), model("b", null, 1e-6)] });
+    expect(mixed.calls).toBe(12);
+    expect(mixed.cost).toBeCloseTo(estimate({ ...base, models: [model("a", 1e-6, 1e-6)] }).cost!, 12);
+    expect(mixed.unpriced).toEqual(["b"]);
+    expect(estimate({ ...base, models: [model("b", 1e-6, null)] })).toMatchObject({ cost: null, unpriced: ["b"] });
   });
 });
