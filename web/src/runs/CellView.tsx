@@ -66,7 +66,7 @@ export function CellView({ cell, run, onClose, onPrev, onNext }: {
         <section className="cell-error" aria-labelledby="cell-error-title">
           <h3 id="cell-error-title">The call failed</h3>
           <pre>{cell.error}</pre>
-          <p className="small">The model gave no answer, so this cell's assertions were not evaluated; it counts as failing.</p>
+          <p className="small">The model gave no answer, so this cell's assertions were not evaluated: it counts against the pass rate as an error (shown with "errors only", not "failed checks only").</p>
         </section>
       )}
       <h3>Variables</h3>

@@ -14,7 +14,7 @@ export function GridFilters({ run, filters, onChange }: { run: Run; filters: Fil
       <label>Show
         <select aria-label="Show" value={filters.status} onChange={(e) => onChange({ ...filters, status: e.target.value as Filters["status"] })}>
           <option value="">all results</option>
-          <option value="failed">failed only</option>
+          <option value="failed">failed checks only</option>
           <option value="error">errors only</option>
           <option value="passed">passed only</option>
         </select>
