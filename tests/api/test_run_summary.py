@@ -9,7 +9,11 @@ import psycopg
 
 from api.conftest import ApiClient
 from api.platform_world import execute
+from assay.adapters.postgres.database import async_pool
 from assay.adapters.postgres.reports import PostgresRunReports
+from assay.adapters.postgres.runs import PostgresRunStore
+from assay.domain.models import Completion, GradingResult, Usage
+from assay.domain.run_state import CellOutcome
 
 CASES = [
     {"vars": {"word": w}, "assert": [{"type": "contains", "value": "p"}]}
@@ -83,29 +87,54 @@ async def test_finished_run_summary_matches_the_full_query_and_is_stored(
     assert api_client.get(f"/v1/runs/{run['id']}").json()["summary"] == []
 
 
-def test_a_result_written_after_cancellation_refreshes_the_stored_summary(
+async def test_a_result_landing_after_cancellation_is_counted_once_everywhere(
     api_client: ApiClient, database_url: str
 ) -> None:
     run = launch(api_client)
-    cancelled = api_client.post(f"/v1/runs/{run['id']}/cancel").json()
-    assert sum(s["pending"] for s in cancelled["summary"]) == 40
-    kept = stored(database_url, run["id"])
-    assert kept is not None and kept[0]["counts"] == {"cancelled": 40}
-    assert [r["pending"] for r in kept[1]] == [10] * 4
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(
-            "insert into results (cell_id, workspace_id, run_id, output, passed, score, cost) "
-            "select id, workspace_id, run_id, 'late', true, 1, 0.5 from cells where run_id = %s "
-            "and case_position = 0 and prompt_position = 0 and provider_position = 0 "
-            "and repeat = 0",
-            (run["id"],),
+    run_id = uuid.UUID(run["id"])
+    pool = async_pool(database_url, min_size=1, max_size=2)
+    await pool.open(wait=True)
+    try:
+        store = PostgresRunStore(pool)
+        leased = await store.claim_chunk(run_id, 0, owner="lambda:w1", lease_s=60)
+        cancelled = api_client.post(f"/v1/runs/{run_id}/cancel").json()
+        # cancelled cells wait for nothing: none is pending, in the answer or in the kept report
+        assert cancelled["progress"]["cancelled"] == 40 and cancelled["progress"]["running"] == 0
+        assert [s["pending"] for s in cancelled["summary"]] == [0] * 4
+        kept = stored(database_url, run["id"])
+        assert kept is not None and kept[0]["counts"] == {"cancelled": 40}
+        assert [r["pending"] for r in kept[1]] == [0] * 4
+        # the call for a leased cell was in flight: its paid answer lands as a worker writes it
+        cell = leased[0]
+        late = CellOutcome(
+            cell_id=cell.id,
+            state="done",
+            completion=Completion(text="pear", usage=Usage(total_tokens=3, cost=0.5)),
+            grading=GradingResult(passed=True, score=1.0),
         )
-    assert stored(database_url, run["id"]) is None  # the new result made the kept one stale
-    read = api_client.get(f"/v1/runs/{run['id']}").json()
-    summary = read["summary"]
-    assert (summary[0]["passed"], summary[0]["pending"], summary[0]["cost"]) == (1, 9, 0.5)
-    assert (read["progress"]["passed"], read["progress"]["cost"]) == (1, 0.5)
-    assert stored(database_url, run["id"]) is not None
+        await store.write_outcomes(run_id, workspace_of(database_url, run_id), [late])
+    finally:
+        await pool.close()
+    kept = stored(database_url, run["id"])  # refreshed by the write, not forgotten
+    assert kept is not None and kept[0]["counts"] == {"done": 1, "cancelled": 39}
+    read = api_client.get(f"/v1/runs/{run_id}").json()
+    progress = read["progress"]
+    assert (progress["done"], progress["cancelled"], progress["pending"]) == (1, 39, 0)
+    assert sum(progress[k] for k in ("done", "failed", "cancelled", "pending", "running")) == 40
+    assert (progress["passed"], progress["cost"]) == (1, 0.5)
+    first = read["summary"][0]
+    assert (first["passed"], first["pending"], first["cost"]) == (1, 0, 0.5)
+    listed = api_client.get("/v1/runs").json()["items"][0]
+    assert listed["id"] == run["id"]
+    assert listed["overview"] == read["overview"]
+    assert (read["overview"]["pass_rate"], read["overview"]["cost"]) == (1.0, 0.5)
+
+
+def workspace_of(database_url: str, run_id: uuid.UUID) -> uuid.UUID:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        row = conn.execute("select workspace_id from runs where id = %s", (run_id,)).fetchone()
+    assert row is not None
+    return uuid.UUID(str(row[0]))
 
 
 def test_a_status_change_forgets_the_kept_summary(api_client: ApiClient, database_url: str) -> None:

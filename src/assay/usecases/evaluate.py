@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from assay.domain.assertions import CodeRunner, grade
@@ -29,14 +29,23 @@ class Prepared:
     error: TemplateError | None = None
 
 
+class _Stopped(Exception):
+    """The run stopped before this call was sent; raised through the lane, caught below."""
+
+
 @dataclass
 class Evaluator:
-    """Turns claimed cells into outcomes; holds nothing but the run's plan and its ports."""
+    """Turns claimed cells into outcomes; holds nothing but the run's plan and its ports.
+
+    `may_call`, when given, is asked right before each call is sent (after its lane granted a
+    slot): a False stops the evaluator, so a cell cancelled after its lease is never called.
+    """
 
     plan: RunPlan
     llm: LLMClient
     code_runner: CodeRunner | None = None
     stopped: asyncio.Event = field(default_factory=asyncio.Event)
+    may_call: Callable[[], Awaitable[bool]] | None = None
 
     def prepare(self, cell: ClaimedCell) -> Prepared:
         """Render the cell's prompt and derive its cache key."""
@@ -72,10 +81,17 @@ class Evaluator:
         if completion is None:
             if self.stopped.is_set():
                 return None
+
+            async def send() -> Completion:
+                if self.stopped.is_set() or (self.may_call and not await self.may_call()):
+                    self.stopped.set()
+                    raise _Stopped
+                return await self.llm.complete(provider, prepared.messages)
+
             try:
-                completion, attempts = await lane.call(
-                    lambda: self.llm.complete(provider, prepared.messages)
-                )
+                completion, attempts = await lane.call(send)
+            except _Stopped:
+                return None
             except ProviderError as exc:
                 log.info(
                     "cell failed",

@@ -17,6 +17,7 @@ from assay.usecases.calling import CallPolicy, ModelLane
 from assay.usecases.chunks import process_chunk
 from assay.usecases.evaluate import Evaluator
 from assay.usecases.leases import is_dead_local_owner, local_owner
+from assay.usecases.run_gate import RunGate
 from assay.usecases.sink import OutcomeSink
 
 log = logging.getLogger(__name__)
@@ -24,12 +25,14 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class LocalRunOptions:
-    """How hard to drive a run: `concurrency` calls in flight per model."""
+    """How hard to drive a run: `concurrency` calls in flight per model; how long calls in
+    flight when the run is cancelled may take to answer (`drain_s`) before they are dropped."""
 
     concurrency: int = 10
     chunk_size: int = 100
     lease_s: float = 60.0
     poll_s: float = 0.5
+    drain_s: float = 60.0
     policy: CallPolicy = field(default_factory=CallPolicy)
 
 
@@ -59,7 +62,12 @@ class LocalRunner:
                 extra={"run_id": str(run_id), "cells": released},
             )
         await self.store.set_status(run_id, "running")
-        evaluator = Evaluator(plan=plan, llm=self.llm, code_runner=self.code_runner)
+        evaluator = Evaluator(
+            plan=plan,
+            llm=self.llm,
+            code_runner=self.code_runner,
+            may_call=RunGate(lambda: self.store.status(run_id)).is_open,
+        )
         lanes = [
             ModelLane(concurrency=options.concurrency, policy=options.policy, clock=self.clock)
             for _ in plan.providers
@@ -149,7 +157,8 @@ class LocalRunner:
         drivers: list[asyncio.Task[None]],
         on_progress: Callable[[Progress], None] | None,
     ) -> None:
-        """Report progress, keep leases alive, and stop at once when the run is cancelled."""
+        """Report progress, keep leases alive, and stop calling models at once when the run is
+        cancelled: calls already sent were paid for, so their answers are awaited and stored."""
         last_renew = self.clock.monotonic()
         while not all(t.done() for t in drivers):
             await self.clock.sleep(options.poll_s)
@@ -160,8 +169,10 @@ class LocalRunner:
                 last_renew = self.clock.monotonic()
             if await self.store.status(run_id) == "cancelled":
                 evaluator.stopped.set()
+                await asyncio.wait(drivers, timeout=options.drain_s)
                 for task in drivers:
                     task.cancel()
+                return
 
     async def _stop(self, run_id: uuid.UUID, owner: str, status: str, error: str) -> None:
         """Leave the run resumable: unfinished cells pending again, the status saying why."""

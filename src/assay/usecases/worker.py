@@ -9,7 +9,7 @@ import math
 import random
 import uuid
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +20,7 @@ from assay.usecases.calling import CallPolicy, ModelLane
 from assay.usecases.chunks import process_chunk
 from assay.usecases.evaluate import Evaluator
 from assay.usecases.orchestration import ACTIVE
+from assay.usecases.run_gate import RunGate
 from assay.usecases.sink import OutcomeSink
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,9 @@ async def work_on_chunk(
         log.warning("message for an unknown run", extra={"run_id": str(run_id)})
         return ChunkVerdict("skipped")
     plan = await store.load_plan(run_id)
-    evaluator = Evaluator(plan=plan, llm=llm)
+    evaluator = Evaluator(
+        plan=plan, llm=llm, may_call=RunGate(lambda: store.status(run_id)).is_open
+    )
     policy = CallPolicy(deadline_s=max(1.0, limits.budget_s))
     lane = ModelLane(concurrency=plan.concurrency, policy=policy, clock=clock, rng=rng)
     last_delivery = receives >= limits.max_receives
@@ -108,18 +111,13 @@ async def work_on_chunk(
                     emit=emit,
                 )
             )
-            watch = asyncio.create_task(
-                _watch_cancel(store, run_id, evaluator, work, limits.watch_s)
-            )
+            watch = asyncio.create_task(_watch_cancel(store, run_id, evaluator, limits.watch_s))
             report = None
             try:
                 async with asyncio.timeout(limits.budget_s):
                     report = await work
             except TimeoutError:
                 timed_out = True
-            except asyncio.CancelledError:
-                if not evaluator.stopped.is_set():
-                    raise
             finally:
                 for task in (work, watch):
                     task.cancel()
@@ -154,14 +152,13 @@ async def _watch_cancel(
     store: RunStore,
     run_id: uuid.UUID,
     evaluator: Evaluator,
-    work: asyncio.Task[Any],
     every_s: float,
 ) -> None:
-    """Stop calling models as soon as the run is no longer active: queued calls are dropped."""
+    """Stop calling models as soon as the run is no longer active: queued calls are dropped,
+    calls already sent (paid for) are awaited within the delivery's budget and stored."""
     for _ in range(100_000):  # bounded; the caller cancels this task when the chunk ends
         await asyncio.sleep(every_s)
         with contextlib.suppress(Exception):
             if await store.status(run_id) not in ACTIVE:
                 evaluator.stopped.set()
-                work.cancel()
                 return

@@ -18,7 +18,7 @@ from assay.domain.run_state import CellOutcome, ClaimedCell, Progress, RunPlan
 from assay.usecases.results import FINISHED
 
 from . import suites
-from .runs_repo import keep_finished_summary
+from .runs_repo import keep_finished_summary, refresh_finished_summary
 
 _CLAIM = """
 with claimed as (
@@ -30,6 +30,17 @@ with claimed as (
   returning id, case_position, prompt_position, provider_position, repeat, attempts, test_case_id
 )
 select c.*, t.body from claimed c left join test_cases t on t.id = c.test_case_id
+"""
+
+# Cells whose result is stored take the state it tells: done, or failed with its error. A cell
+# cancelled while its call was in flight is among them; one already done or failed is left as
+# it is (a second delivery's result was not stored).
+_SETTLE = """
+update cells c set state = case when r.error is null then 'done' else 'failed' end,
+       error = r.error, lease_owner = null, lease_until = null, updated_at = now()
+from results r
+where r.cell_id = c.id and c.id = any(%s::uuid[])
+  and c.state in ('pending', 'leased', 'cancelled')
 """
 
 
@@ -255,22 +266,18 @@ class PostgresRunStore:
     async def write_outcomes(
         self, run_id: uuid.UUID, workspace_id: uuid.UUID, outcomes: Sequence[CellOutcome]
     ) -> None:
-        """Store results (first write wins per cell), cache entries and cell states at once."""
+        """Store results (first write wins per cell), cache entries and cell states at once.
+
+        A cell's state follows its stored result, even when the run was cancelled meanwhile:
+        the call was in flight, it was paid for, and its cell is counted once, as done or
+        failed (never called again on resume). When such late results land on a finished run,
+        the report kept on it is recomputed once they have committed.
+        """
         if not outcomes:
             return
         async with self._pool.connection() as conn, conn.transaction():
-            await _insert_results(conn, run_id, workspace_id, outcomes)
-            await conn.execute(
-                "update cells set state = v.state, lease_owner = null, lease_until = null, "
-                "error = v.error, updated_at = now() "
-                "from unnest(%s::uuid[], %s::text[], %s::text[]) as v(id, state, error) "
-                "where cells.id = v.id and cells.state <> 'cancelled'",
-                (
-                    [o.cell_id for o in outcomes],
-                    [o.state for o in outcomes],
-                    [o.error for o in outcomes],
-                ),
-            )
+            stored = await _insert_results(conn, run_id, workspace_id, outcomes)
+            await conn.execute(_SETTLE, ([o.cell_id for o in outcomes],))
             cache_rows = [
                 (
                     workspace_id,
@@ -288,6 +295,8 @@ class PostgresRunStore:
                         "values (%s, %s, %s, %s) on conflict do nothing",
                         cache_rows,
                     )
+        if stored:
+            await refresh_finished_summary(self._pool, run_id)
 
     async def cancel(self, run_id: uuid.UUID) -> None:
         """Cancel a run: no new calls; cells not yet done become cancelled.
@@ -365,9 +374,10 @@ async def _insert_results(
     run_id: uuid.UUID,
     workspace_id: uuid.UUID,
     outcomes: Sequence[CellOutcome],
-) -> None:
+) -> int:
     """COPY into a per-session staging table, then one INSERT … ON CONFLICT DO NOTHING:
-    several times cheaper than a statement per row at hundreds of results a second."""
+    several times cheaper than a statement per row at hundreds of results a second. Returns
+    how many results were stored (not already there)."""
     await conn.execute(
         "create temp table if not exists results_staging "
         "(like public.results including defaults) on commit delete rows"
@@ -387,7 +397,8 @@ async def _insert_results(
                 g.passed if g else None, g.score if g else None,
                 g.model_dump_json() if g else None, o.attempts,
             ))  # fmt: skip
-    await conn.execute(
+    inserted = await conn.execute(
         f"insert into results ({_RESULT_COLUMNS}) select {_RESULT_COLUMNS} "
         "from results_staging on conflict (cell_id) do nothing"
     )
+    return inserted.rowcount

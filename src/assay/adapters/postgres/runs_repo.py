@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -57,6 +58,13 @@ _CELLS_BY_PAIR = (
     "select prompt_position, provider_position, state, count(*) from cells "
     "where workspace_id = %s and run_id = %s group by 1, 2, 3"
 )
+# Cancelled cells without a result: they wait for nothing, so a summary counts none as pending.
+# (A cell whose result landed after the cancel is done or failed, but older rows may not be.)
+_UNANSWERED_CANCELLED = (
+    "select c.prompt_position, c.provider_position, count(*) from cells c "
+    "where c.workspace_id = %s and c.run_id = %s and c.state = 'cancelled' "
+    "and not exists (select 1 from results r where r.cell_id = c.id) group by 1, 2"
+)
 _PROMPTS = (
     "select position, label, prompt_version_id from run_prompts "
     "where workspace_id = %s and run_id = %s order by position"
@@ -65,15 +73,27 @@ _PROVIDERS = (
     "select position, label, provider from run_providers "
     "where workspace_id = %s and run_id = %s order by position"
 )
-# (status, whether a report is kept, workspace) of a run, in one workspace or any.
+# (status, whether a report is kept, workspace) of a run, in one workspace or any; locked, so
+# whoever computes a report to keep does so after every earlier keeper has stored its own.
 _KEEPING = (
-    "select status, summary is not null, workspace_id from runs "
-    "where id = %s and workspace_id = coalesce(%s::uuid, workspace_id)"
+    "select status, summary is not null, workspace_id, summary_at from runs "
+    "where id = %s and workspace_id = coalesce(%s::uuid, workspace_id) for update"
 )
 # Only while the run still has the status the report was computed for: a run resumed since
-# then must not get a report of its earlier state.
+# then must not get a report of its earlier state. A read keeps what it computed only where
+# nothing is kept: a report kept meanwhile (a late result's refresh) may be newer than its own.
 _STORE_SUMMARY = (
     "update runs set summary = %s, summary_at = now() "
+    "where workspace_id = %s and id = %s and status = %s"
+)
+_STORE_READ_SUMMARY = _STORE_SUMMARY + " and summary is null"
+# Read by a writer once its results have committed: the run's status, and the time from which
+# a report computed includes them.
+_STATUS_NOW = "select status, clock_timestamp() from runs where id = %s"
+# Stamped with when its computation began: a writer whose results committed before then
+# knows they are in it.
+_STORE_COMPUTED = (
+    "update runs set summary = %s, summary_at = %s "
     "where workspace_id = %s and id = %s and status = %s"
 )
 
@@ -212,8 +232,13 @@ class RunsRepo:
         return self._rows(_PROVIDERS, (self._ws, run_id))
 
     def results_by_pair(self, run_id: uuid.UUID) -> list[Row]:
-        """Result aggregates per (prompt_position, provider_position), latency p50 and p95."""
-        return _with_percentiles(self._rows(_RESULTS_BY_PAIR, (self._ws, run_id)))
+        """Result aggregates per (prompt_position, provider_position), latency p50 and p95;
+        `results` counts the pair's cells that are over (see `_counted_as_over`)."""
+        key = (self._ws, run_id)
+        return _counted_as_over(
+            _with_percentiles(self._rows(_RESULTS_BY_PAIR, key)),
+            self._conn.execute(_UNANSWERED_CANCELLED, key).fetchall(),
+        )
 
     def cells_by_pair(self, run_id: uuid.UUID) -> list[tuple[int, int, str, int]]:
         """(prompt_position, provider_position, state, cells) of the run."""
@@ -234,8 +259,11 @@ class RunsRepo:
     def store_summary(
         self, run_id: uuid.UUID, status: str, progress: Row, rows: Sequence[Row]
     ) -> None:
-        """Keep a run's progress and summary, unless its status changed since they were read."""
-        self._conn.execute(_STORE_SUMMARY, (_summary(progress, rows), self._ws, run_id, status))
+        """Keep the progress and summary a read computed, unless the run's status changed since
+        or a report was kept meanwhile."""
+        self._conn.execute(
+            _STORE_READ_SUMMARY, (_summary(progress, rows), self._ws, run_id, status)
+        )
 
     def keep_summary(self, run_id: uuid.UUID) -> bool:
         """Keep a finished run's report as its first read would; whether one was kept.
@@ -248,21 +276,24 @@ class RunsRepo:
                 row = self._conn.execute(_KEEPING, (run_id, self._ws)).fetchone()
                 if row is None or row[0] not in FINISHED or row[1]:
                     return False
-                status = str(row[0])
                 progress, rows = report_of(
                     self.results_by_pair(run_id),
                     self.cells_by_pair(run_id),
                     self.prompts(run_id),
                     self.providers(run_id),
                 )
-                self.store_summary(run_id, status, progress, rows)
+                self.store_summary(run_id, str(row[0]), progress, rows)
                 return True
         except Exception:
             _not_kept(run_id)
             return False
 
     def cancel(self, run_id: uuid.UUID) -> None:
-        """Cells not yet finished become cancelled; the run too, keeping its report."""
+        """Cells not yet finished become cancelled; the run too, keeping its report.
+
+        A call already sent for a cancelled cell was paid for: when its result lands, the cell
+        ends done or failed and the kept report is refreshed (`PostgresRunStore.write_outcomes`).
+        """
         self._conn.execute(
             "update cells set state = 'cancelled', lease_owner = null, lease_until = null, "
             "updated_at = now() where workspace_id = %s and run_id = %s "
@@ -286,22 +317,63 @@ async def keep_finished_summary(pool: AsyncConnectionPool, run_id: uuid.UUID) ->
     logged and the first read computes the report. A run not finished, or already keeping a
     report (a retried step), is left alone.
     """
+    return await _keep(pool, run_id, since=None)
+
+
+async def refresh_finished_summary(
+    pool: AsyncConnectionPool, run_id: uuid.UUID, *, since: datetime | None = None
+) -> bool:
+    """Recompute the report kept on a finished run to include results committed before
+    `since` (a database time; by default now); whether one was kept. A run not finished is
+    left alone: the report kept when it finishes will include them.
+
+    For results that land after the run finished (calls in flight when it was cancelled or
+    failed): their writer calls this once they have committed. Keepers take the run's row lock
+    first, so the last one computes after every earlier write has committed; a report whose
+    computation began at or after `since` already includes them and is left as it is.
+    """
+    if since is None:
+        try:
+            async with pool.connection() as conn:
+                row = await (await conn.execute(_STATUS_NOW, (run_id,))).fetchone()
+        except Exception:
+            _not_kept(run_id)
+            return False
+        if row is None or row[0] not in FINISHED:
+            return False
+        since = row[1]
+    return await _keep(pool, run_id, since=since)
+
+
+async def _keep(pool: AsyncConnectionPool, run_id: uuid.UUID, *, since: datetime | None) -> bool:
+    """Keep a report (`since` None: only where none is kept; else unless one computed from
+    `since` on is kept), stamped with the time its computation began."""
     try:
-        async with pool.connection() as conn:
+        async with pool.connection() as conn, conn.transaction():
             cur = conn.cursor(row_factory=dict_row)
             run = await (await conn.execute(_KEEPING, (run_id, None))).fetchone()
-            if run is None or run[0] not in FINISHED or run[1]:
+            if run is None or run[0] not in FINISHED:
+                return False
+            kept_at = run[3] if run[1] else None
+            if kept_at is not None and (since is None or kept_at >= since):
                 return False
             key = (run[2], run_id)
+            begun = await (await conn.execute("select clock_timestamp()")).fetchone()
+            assert begun is not None
             results = _with_percentiles(await (await cur.execute(_RESULTS_BY_PAIR, key)).fetchall())
+            unanswered = await (await conn.execute(_UNANSWERED_CANCELLED, key)).fetchall()
             cells = [
                 (p, m, state, n)
                 for p, m, state, n in await (await conn.execute(_CELLS_BY_PAIR, key)).fetchall()
             ]
             prompts = await (await cur.execute(_PROMPTS, key)).fetchall()
             providers = await (await cur.execute(_PROVIDERS, key)).fetchall()
-            progress, rows = report_of(results, cells, prompts, providers)
-            stored = await conn.execute(_STORE_SUMMARY, (_summary(progress, rows), *key, run[0]))
+            progress, rows = report_of(
+                _counted_as_over(results, unanswered), cells, prompts, providers
+            )
+            stored = await conn.execute(
+                _STORE_COMPUTED, (_summary(progress, rows), begun[0], *key, run[0])
+            )
             return stored.rowcount == 1
     except Exception:
         _not_kept(run_id)
@@ -322,6 +394,23 @@ def _with_percentiles(rows: list[Row]) -> list[Row]:
     for row in rows:
         row["p50"], row["p95"] = row.pop("latency") or (None, None)
     return rows
+
+
+def _counted_as_over(results: list[Row], unanswered: Sequence[Any]) -> list[Row]:
+    """Result aggregates whose `results` also counts the pair's cancelled cells without a
+    result, so that a summary's `pending` (cells less `results`) counts only cells that will
+    still run; a pair with nothing but such cells gets an empty aggregate."""
+    by_pair = {(r["prompt_position"], r["provider_position"]): r for r in results}
+    for prompt, provider, count in unanswered:
+        row = by_pair.get((prompt, provider))
+        if row is None:
+            row = by_pair[prompt, provider] = {
+                "prompt_position": prompt, "provider_position": provider, "results": 0,
+                "passed": 0, "failed": 0, "errors": 0, "mean_score": None, "cost": 0.0,
+                "prompt_tokens": 0, "completion_tokens": 0, "p50": None, "p95": None,
+            }  # fmt: skip
+        row["results"] += count
+    return list(by_pair.values())
 
 
 def _summary(progress: Row, rows: Sequence[Row]) -> Jsonb:

@@ -180,7 +180,8 @@ def read_run(run_id: uuid.UUID) -> RunOut:
 
 @router.post("/runs/<run_id>/cancel", tags=TAG)
 def cancel_run(run_id: uuid.UUID) -> RunOut:
-    """Stop a run: unfinished cells are cancelled and no new call is made."""
+    """Stop a run: unfinished cells are cancelled and no new call is made. A call already sent
+    was paid for: its answer is stored when it lands, and its cell counts as done or failed."""
     scope = scope_of(router)
     repo = runs_repo()
     row = repo.get(run_id, lock=True)
