@@ -7,6 +7,7 @@ import re
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Page, expect
 
@@ -149,3 +150,24 @@ def test_the_mode_radios_are_one_group_the_arrow_keys_move_in(
     page.keyboard.press("ArrowRight")
     expect(replace).to_be_checked()
     expect(replace).to_be_focused()
+
+
+def test_lines_that_import_as_read_but_probably_not_as_meant_are_pointed_out(
+    assay_up: AssayUp, page: Page, tmp_path: Path
+) -> None:
+    typo = tmp_path / "typo.csv"
+    typo.write_text("country,__expected\nFrance,icontain: paris\nJapan,icontains: tokyo\n,\n")
+    set_id = open_import(page, assay_up.url)
+    page.get_by_label("File", exact=True).set_input_files(str(typo))
+    warnings = page.get_by_test_id("import-warnings")
+    expect(warnings).to_contain_text("Check these 2 lines")
+    expect(warnings.get_by_role("listitem")).to_have_text([
+        "line 2, __expected (column 2): 'icontain' is not an assertion type, so this is read as: "
+        'equals "icontain: paris" (did you mean \'icontains\'?)',
+        "line 4: every field is empty: this makes a case with no variables and no assertions",
+    ])  # fmt: skip
+    # A warning does not stop the import: the file is taken as read.
+    page.get_by_role("button", name="Import 3 cases").click()
+    expect(page.get_by_role("tab", name="Cases")).to_have_attribute("aria-selected", "true")
+    cases: Any = api_get(assay_up.url, f"/test-sets/{set_id}/cases")["items"]
+    assert [(a["type"], a["value"]) for a in cases[0]["assert"]] == [("equals", "icontain: paris")]

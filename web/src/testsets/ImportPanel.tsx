@@ -83,6 +83,14 @@ export function ImportPanel({ testSetId, onDone }: { testSetId: string; onDone: 
               </ul>
             </div>
           )}
+          {preview.errors.length === 0 && preview.warnings.length > 0 && (
+            <div className="state warn-box" role="status" data-testid="import-warnings">
+              <strong>Check {preview.warnings.length === 1 ? "this line" : `these ${preview.warnings.length} lines`}: they import as read, which may not be what you meant</strong>
+              <ul className="error-lines">
+                {preview.warnings.slice(0, 50).map((e, i) => <li key={i}>{lineText(e)}</li>)}
+              </ul>
+            </div>
+          )}
           {preview.errors.length === 0 && preview.total === 0 && (
             <p className="state empty" role="status">{file.name} holds no cases: there is nothing to import.</p>
           )}

@@ -23,6 +23,7 @@ describe("parseFile as CSV", () => {
         { country: "Japan", __expected: "contains:Tokyo" },
       ],
       errors: [],
+      warnings: [],
       total: 2,
     });
   });
@@ -83,8 +84,20 @@ describe("parseFile as CSV", () => {
     expect(p.errors).toEqual([{ line: 4, message: "1 field, but the header has 2" }]);
   });
 
-  it("keeps a row of empty fields", () => {
-    expect(parseFile("c.csv", "a,b\n,\n").rows).toEqual([{ a: "", b: "" }]);
+  it("keeps a row of empty fields, with a warning that it makes an empty case", () => {
+    const p = parseFile("c.csv", "a,b\n,\n");
+    expect(p.rows).toEqual([{ a: "", b: "" }]);
+    expect(p.warnings).toEqual([{ line: 2, message: "every field is empty: this makes a case with no variables and no assertions" }]);
+  });
+
+  it("warns of an __expected written like an assertion type that does not exist, and imports it as read", () => {
+    const p = parseFile("c.csv", "country,__expected\nFrance,icontain: paris\nPeru,see http://x.test\nChad,not-contain: x\nFiji,icontains: suva\n");
+    expect(p.errors).toEqual([]);
+    expect(p.total).toBe(4);
+    expect(p.warnings).toEqual([
+      { line: 2, field: "__expected (column 2)", message: `'icontain' is not an assertion type, so this is read as: equals "icontain: paris" (did you mean 'icontains'?)` },
+      { line: 4, field: "__expected (column 2)", message: expect.stringContaining(`'not-contain' is not an assertion type`) },
+    ]);
   });
 
   it("reports an unclosed quote at its line and still checks the lines before it", () => {
@@ -135,7 +148,7 @@ describe("parseFile as JSON lines", () => {
   });
 
   it("finds nothing and no errors in an empty file", () => {
-    expect(parseFile("c.jsonl", "")).toEqual({ format: "jsonl", columns: [], rows: [], errors: [], total: 0 });
+    expect(parseFile("c.jsonl", "")).toEqual({ format: "jsonl", columns: [], rows: [], errors: [], warnings: [], total: 0 });
   });
 
   it("previews the first 20 objects but counts them all", () => {

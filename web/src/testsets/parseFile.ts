@@ -3,7 +3,7 @@
 // with the checks of validateCase.ts (the server's rules for cases and assertions, best effort).
 
 import { plural } from "../components/format";
-import { checkCell, headerProblem, readTest } from "./validateCase";
+import { cellWarning, checkCell, headerProblem, readTest } from "./validateCase";
 
 /** A bad line: its number in the file, the field or column when one is to blame, and why. */
 export interface LineError { line: number; field?: string; message: string }
@@ -14,6 +14,8 @@ export interface Preview {
   /** The first rows that would be imported (bad ones are left out). */
   rows: Record<string, string>[];
   errors: LineError[];
+  /** Lines imported as read, though probably not as meant (they do not stop the import). */
+  warnings: LineError[];
   /** How many cases the good lines make (a JSONL var holding a list makes one case per item). */
   total: number;
 }
@@ -60,7 +62,7 @@ function records(text: string): { rows: CsvRecord[]; error: LineError | null } {
 }
 
 function parseCsv(text: string): Preview {
-  const preview: Preview = { format: "csv", columns: [], rows: [], errors: [], total: 0 };
+  const preview: Preview = { format: "csv", columns: [], rows: [], errors: [], warnings: [], total: 0 };
   const parsed = records(text);
   const [header, ...body] = parsed.rows;
   if (!header) {
@@ -96,6 +98,13 @@ function parseCsv(text: string): Preview {
       }
     });
     if (preview.errors.length > before) continue;
+    record.fields.forEach((value, i) => {
+      const warning = cellWarning(names[i], value);
+      if (warning) preview.warnings.push({ line: record.line, field: `${preview.columns[i]} (column ${i + 1})`, message: warning });
+    });
+    if (record.fields.every((value) => !value.trim())) {
+      preview.warnings.push({ line: record.line, message: "every field is empty: this makes a case with no variables and no assertions" });
+    }
     preview.total++;
     if (preview.rows.length < PREVIEW_ROWS) {
       preview.rows.push(Object.fromEntries(preview.columns.map((c, i) => [c, record.fields[i]])));
@@ -106,7 +115,7 @@ function parseCsv(text: string): Preview {
 }
 
 function parseJsonl(text: string): Preview {
-  const preview: Preview = { format: "jsonl", columns: [], rows: [], errors: [], total: 0 };
+  const preview: Preview = { format: "jsonl", columns: [], rows: [], errors: [], warnings: [], total: 0 };
   const columns = new Set<string>();
   text.split(/\r?\n/).forEach((raw, index) => {
     if (!raw.trim()) return;

@@ -309,3 +309,21 @@ export function checkCell(name: string, value: string): string[] {
   }
   return [];
 }
+
+// "word: …" at the start of an __expected cell: written like an assertion type.
+const LOOKS_TYPED = /^((?:not-)?[a-z][a-z0-9-]*)(?:\(\d*\.?\d+\))?:\s/;
+
+/**
+ * What the server takes without complaint but the user most likely did not mean, for one CSV
+ * cell: an __expected cell written like an assertion of a type that does not exist
+ * ("icontain: paris") is read, as promptfoo reads it, as an `equals` of the whole text.
+ */
+export function cellWarning(name: string, value: string): string | null {
+  if (!name.startsWith("__expected")) return null;
+  const spec = fromExpected(value);
+  if ("problem" in spec || spec.type !== "equals") return null;
+  const written = LOOKS_TYPED.exec(value)?.[1];
+  if (!written || written === "equals" || isAccepted(written)) return null;
+  const hint = typeProblem(written)?.match(/did you mean (.*)\?$/)?.[1];
+  return `'${written}' is not an assertion type, so this is read as: equals "${value}"${hint ? ` (did you mean ${hint}?)` : ""}`;
+}
