@@ -8,7 +8,7 @@ import { Highlighted } from "./Highlighted";
 import { bodyText } from "./BodyEditor";
 import { renderable, sameBody } from "./body";
 import {
-  caseNumbers, lackCount, lacks, localLacks, renderRequest,
+  caseNumbers, lackCount, lacks, localLacks, renderRequest, sameErrors,
   type CasesRendered, type Lack, type PromptRendered,
 } from "./preview";
 import { variables } from "./template";
@@ -160,8 +160,8 @@ function CasesCheck({ cases, items, variables }: { cases: CasesRendered; items: 
       {lacking.length > 0 && <LackList lacking={lacking} checked={cases.cases_checked} />}
       {others.length > 0 && (
         <ul>
-          {others.slice(0, OTHER_ERRORS_SHOWN).map((f) => <li key={f.test_case_id}>#{f.position + 1}: {f.error.message}</li>)}
-          {others.length > OTHER_ERRORS_SHOWN && <li>and {others.length - OTHER_ERRORS_SHOWN} more</li>}
+          {sameErrors(others).slice(0, OTHER_ERRORS_SHOWN).map((e) => <li key={e.message}>{caseNumbers(e.positions)}: {e.message}</li>)}
+          {sameErrors(others).length > OTHER_ERRORS_SHOWN && <li>and {sameErrors(others).length - OTHER_ERRORS_SHOWN} other errors</li>}
         </ul>
       )}
       {lacking.length > 0 && <p>A missing variable fails the call (“missing variable”); it is never sent as an empty value.</p>}

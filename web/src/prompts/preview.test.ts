@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { caseNumbers, lackCount, lacks, localLacks, renderRequest } from "./preview";
+import { caseNumbers, lackCount, lacks, localLacks, renderRequest, sameErrors } from "./preview";
 
 describe("renderRequest", () => {
   it("sends the template, its label, and the case when a test set version is known", () => {
@@ -64,5 +64,24 @@ describe("localLacks", () => {
       { variable: "country", positions: [2] },
     ]);
     expect(localLacks([], cases)).toEqual([]);
+  });
+});
+
+describe("sameErrors", () => {
+  const failure = (position: number, label: string, message: string) => ({
+    position, test_case_id: `c${position}`, description: null, missing: [],
+    error: { code: "template_error", message, details: { prompt: "p", case: label } },
+  });
+
+  it("groups one error of several cases, the case left out of its message", () => {
+    const grouped = sameErrors([
+      failure(0, "test 1 (Europe)", "prompt 'p' for test 1 (Europe) is too costly to render: loops ran over 1,000,000 steps"),
+      failure(1, "test 2", "prompt 'p' failed to render for test 2: ZeroDivisionError: division by zero"),
+      failure(2, "test 3", "prompt 'p' for test 3 is too costly to render: loops ran over 1,000,000 steps"),
+    ]);
+    expect(grouped).toEqual([
+      { message: "prompt 'p' is too costly to render: loops ran over 1,000,000 steps", positions: [0, 2] },
+      { message: "prompt 'p' failed to render: ZeroDivisionError: division by zero", positions: [1] },
+    ]);
   });
 });

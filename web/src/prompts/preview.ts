@@ -80,3 +80,24 @@ export function lackCount(count: number, checked: number, noun = "case"): string
 export function localLacks(variables: string[], cases: Pick<Case, "position" | "vars">[]): Lack[] {
   return lacks(cases.map((c) => ({ position: c.position, missing: variables.filter((v) => !(v in c.vars)) })));
 }
+
+export interface SameError {
+  message: string;
+  positions: number[];
+}
+
+/**
+ * Failures other than a missing variable, grouped by their error with the case left out of it
+ * ("prompt 'p' for test 3 (greeting) is too costly…" and the same for test 4 are one error of
+ * cases #3 and #4); the most frequent first.
+ */
+export function sameErrors(failures: CaseRenderFailure[]): SameError[] {
+  const by = new Map<string, number[]>();
+  for (const f of failures) {
+    const label = typeof f.error.details?.case === "string" ? f.error.details.case : null;
+    const message = label ? f.error.message.replace(` for ${label}`, "") : f.error.message;
+    by.set(message, [...(by.get(message) ?? []), f.position]);
+  }
+  return [...by.entries()].map(([message, positions]) => ({ message, positions }))
+    .sort((a, b) => b.positions.length - a.positions.length);
+}
