@@ -325,6 +325,8 @@ def test_the_grid_filters_are_kept_in_the_address(
     page.goto(f"{assay_up.url}/runs/{run}")
     grid = page.get_by_role("grid", name="Results")
     expect(grid.get_by_role("row")).to_have_count(7)
+    again = page.get_by_role("link", name="Run again")  # from the run itself, as from the list
+    expect(again).to_have_attribute("href", f"/runs/new?from={run}")
     page.get_by_label("Show", exact=True).select_option("failed")
     page.get_by_label("Model", exact=True).select_option(claude)
     expect(page).to_have_url(re.compile(r"show=failed"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Dialog, Page, expect
 
 from browser.servers import AssayUp
 
@@ -30,9 +30,20 @@ def test_a_new_key_is_copied_with_a_button_and_disappears_when_revoked(
     assert page.evaluate("navigator.clipboard.readText()") == key
 
     row = page.get_by_role("row", name=re.compile("CI pipeline"))
-    page.once("dialog", lambda d: d.accept())
-    row.get_by_role("button", name="Revoke CI pipeline").click()
+    asked: list[str] = []
+
+    def accept(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
+    # Two keys may share a name: the button and the question name the key by its prefix too.
+    prefix = key.split("_")[1]
+    row.get_by_role("button", name=f"Revoke CI pipeline (ak_{prefix}…)").click()
     expect(row).to_contain_text("revoked")
+    assert asked == [
+        f"Revoke the key “CI pipeline” (ak_{prefix}…)? Programs using it will be refused at once."
+    ]
     expect(page.get_by_test_id("new-key")).to_have_count(0)  # a revoked key is not offered
     expect(page.get_by_text(key)).to_have_count(0)
 

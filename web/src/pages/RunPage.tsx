@@ -49,6 +49,7 @@ export function RunPage() {
         <span className="spacer" />
         <ExportMenu run={r} name={name} start={exporter.start} busy={exporter.busy} />
         <CompareWith run={r} />
+        <Link className="button" to={`/runs/new?from=${r.id}`}>Run again</Link>
       </div>
       {exporter.error ? <ErrorBox error={exporter.error} title="The export failed" onDismiss={exporter.clear} /> : null}
       {run.error ? (

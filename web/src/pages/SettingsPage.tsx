@@ -75,8 +75,8 @@ export function SettingsPage() {
                       <td><span className="name">{k.name}</span></td><td><code>{k.prefix}</code></td><td>{when(k.created_at)}</td><td>{when(k.last_used_at)}</td>
                       <td>{k.revoked_at ? `revoked ${when(k.revoked_at)}` : (
                         <button type="button" className="danger" disabled={revoke.isPending && revoke.variables === k.id}
-                          onClick={() => window.confirm(`Revoke ${k.name}? Programs using it will be refused at once.`) && revoke.mutate(k.id)}>
-                          Revoke<span className="sr-only"> {k.name}</span>
+                          onClick={() => window.confirm(`Revoke the key “${k.name}” (ak_${k.prefix}…)? Programs using it will be refused at once.`) && revoke.mutate(k.id)}>
+                          Revoke<span className="sr-only"> {k.name} (ak_{k.prefix}…)</span>
                         </button>
                       )}</td>
                     </tr>
