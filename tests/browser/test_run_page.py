@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from playwright.sync_api import APIResponse, ConsoleMessage, Dialog, Page, Request, Route, expect
 
+from browser.api_calls import call, finished_run
 from browser.seeding import Shape, output_of, seed_run
 from browser.servers import AssayUp
 
@@ -341,3 +342,27 @@ def test_the_grid_filters_are_kept_in_the_address(
     page.goto(f"{assay_up.url}/runs/{run}?show=bogus&model=nobody")
     expect(page.get_by_label("Show", exact=True)).to_have_value("")
     expect(grid.get_by_role("row")).to_have_count(7)
+
+
+def test_compare_with_offers_runs_of_the_same_test_set_first_however_old(
+    page: Page, assay_up: AssayUp, database_url: str
+) -> None:
+    base = assay_up.url
+    cases = [{"vars": {"word": "kiwi"}, "assert": [{"type": "contains", "value": "kiwi"}]}]
+    test_set = call(base, "/test-sets", {"name": "Fruit", "cases": cases})
+    prompt = call(base, "/prompts", {"name": "say", "text": "{{word}}"})
+    body = {"test_set_id": test_set["id"], "prompt_version_ids": [prompt["latest_version"]["id"]],
+            "models": [{"id": "local:echo"}]}  # fmt: skip
+    old = finished_run(base, {**body, "name": "fruit first"})
+    latest = finished_run(base, {**body, "name": "fruit second"})
+    one = Shape(cases=1, prompts=1, models=1)
+    for i in range(101):  # newer runs of other test sets: the first run is not among the 100 newest
+        seed_run(database_url, workspace_of(assay_up), one, name=f"other {i}")
+    page.goto(f"{base}/runs/{latest}")
+    picker = page.get_by_label("Compare with")
+    group = picker.locator("optgroup[label='Runs of Fruit']")
+    expect(group.locator("option")).to_have_count(1)
+    expect(group.locator("option")).to_have_text(re.compile("^fruit first"))
+    expect(picker.locator("optgroup[label='Other runs'] option")).to_have_count(100)
+    picker.select_option(old)
+    expect(page).to_have_url(re.compile(f"/runs/{latest}/compare\\?base={old}$"))

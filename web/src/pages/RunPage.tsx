@@ -99,15 +99,25 @@ function ExportMenu({ run, name, start, busy }: {
 
 function CompareWith({ run }: { run: Run }) {
   const navigate = useNavigate();
-  const runs = useQuery({ queryKey: ["runs"], queryFn: () => api<Page<Run>>("/runs", { query: { limit: 100 } }) });
-  const others = (runs.data?.items ?? []).filter((o) => o.id !== run.id);
-  if (others.length === 0) return null;
+  // Runs of the same test set first (any version, however old), then the newest of the rest.
+  const same = useQuery({
+    queryKey: ["runs", "of-test-set", run.test_set_id],
+    queryFn: () => api<Page<Run>>("/runs", { query: { limit: 100, test_set_id: run.test_set_id ?? undefined } }),
+    enabled: Boolean(run.test_set_id),
+  });
+  const recent = useQuery({ queryKey: ["runs"], queryFn: () => api<Page<Run>>("/runs", { query: { limit: 100 } }) });
+  const siblings = (same.data?.items ?? []).filter((o) => o.id !== run.id);
+  const taken = new Set([run.id, ...siblings.map((o) => o.id)]);
+  const others = (recent.data?.items ?? []).filter((o) => !taken.has(o.id));
+  if (siblings.length + others.length === 0) return null;
+  const option = (o: Run) => <option key={o.id} value={o.id}>{o.name ?? o.id.slice(0, 8)} · {when(o.created_at)}</option>;
   return (
     <label>
       Compare with
       <select aria-label="Compare with" value="" onChange={(e) => e.target.value && navigate(`/runs/${run.id}/compare?base=${e.target.value}`)}>
         <option value="">choose a run…</option>
-        {others.map((o) => <option key={o.id} value={o.id}>{o.name ?? o.id.slice(0, 8)} · {when(o.created_at)}</option>)}
+        {siblings.length > 0 && <optgroup label={`Runs of ${run.test_set_name ?? "this test set"}`}>{siblings.map(option)}</optgroup>}
+        {others.length > 0 && <optgroup label={siblings.length > 0 ? "Other runs" : "Runs"}>{others.map(option)}</optgroup>}
       </select>
     </label>
   );
