@@ -366,3 +366,16 @@ def test_compare_with_offers_runs_of_the_same_test_set_first_however_old(
     expect(picker.locator("optgroup[label='Other runs'] option")).to_have_count(100)
     picker.select_option(old)
     expect(page).to_have_url(re.compile(f"/runs/{latest}/compare\\?base={old}$"))
+
+
+def test_on_a_phone_an_assertions_reason_stays_readable(
+    page: Page, assay_up: AssayUp, database_url: str
+) -> None:
+    run = seed_run(database_url, workspace_of(assay_up), Shape(cases=3, prompts=1, models=2))
+    page.set_viewport_size(PHONE)
+    page.goto(f"{assay_up.url}/runs/{run}")
+    page.locator("#cell-0-0").dblclick()
+    reason = page.get_by_role("dialog").locator("td.assert-reason").first
+    expect(reason).to_contain_text("Expected output to contain")
+    box = reason.bounding_box()
+    assert box is not None and box["width"] >= 160, box  # 12rem, not 2–3 letters a line

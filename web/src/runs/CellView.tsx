@@ -85,7 +85,7 @@ export function CellView({ cell, run, onClose, onPrev, onNext }: {
                 <tr key={i}>
                   <td>{g.type}</td><td className="assert-value">{g.value}</td>
                   <td><span className={OUTCOME_CLASS[g.outcome]}>{g.outcome}</span></td>
-                  <td className="num">{g.score ?? "—"}</td><td>{g.reason}</td>
+                  <td className="num">{g.score ?? "—"}</td><td className="assert-reason">{g.reason}</td>
                 </tr>
               ))}
             </tbody>
