@@ -379,3 +379,52 @@ def test_on_a_phone_an_assertions_reason_stays_readable(
     expect(reason).to_contain_text("Expected output to contain")
     box = reason.bounding_box()
     assert box is not None and box["width"] >= 160, box  # 12rem, not 2–3 letters a line
+
+
+def test_an_answer_older_than_the_last_counts_is_asked_for_again_when_the_run_ends(
+    page: Page, assay_up: AssayUp, database_url: str
+) -> None:
+    """The page opens when every cell is done but the run is not yet marked completed, and its
+    first results answer predates those counts (a prefetch the server answered first): the
+    counts never move again, so the run's end must make the grid ask anew."""
+    run = seed_run(database_url, workspace_of(assay_up), Shape(cases=3, prompts=1, models=2),
+                   name="ends as you open it", status="running")  # fmt: skip
+    captured: list[APIResponse] = []
+    serve_stale = [False]
+
+    def results(route: Route) -> None:
+        if not captured:
+            captured.append(route.fetch())  # cells in flight
+            route.fulfill(response=captured[0])
+        elif serve_stale[0]:
+            serve_stale[0] = False
+            route.fulfill(response=captured[0])
+        else:
+            route.continue_()
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("create temp table answers as select * from results where run_id = %s", (run,))
+        conn.execute("delete from results where run_id = %s", (run,))
+        conn.execute("update cells set state = 'leased' where run_id = %s", (run,))
+        page.route(re.compile(rf"/v1/runs/{run}/results"), results)
+        page.goto(f"{assay_up.url}/runs/{run}")
+        expect(page.locator(".title-row .badge")).to_have_text("running")
+        expect(page.locator("#cell-0-0")).to_contain_text("leased")
+
+        # Every cell done, the run still running: the page is opened again and its first
+        # results answer is the one from before.
+        conn.execute("insert into results select * from answers")
+        conn.execute("update cells set state = 'done' where run_id = %s", (run,))
+        serve_stale[0] = True
+        page.reload()
+        expect(page.get_by_test_id("progress-done")).to_have_text("6 / 6")
+        expect(page.locator("#cell-0-0")).to_contain_text("leased")
+        assert not serve_stale[0], "the stale answer was not served"
+        conn.execute(
+            "update runs set status = 'completed', finished_at = now() where id = %s", (run,)
+        )
+        expect(page.locator(".title-row .badge")).to_have_text("completed")
+
+    grid = page.get_by_role("grid", name="Results")
+    expect(grid).to_contain_text(output_of(2, 0, 1, 0))
+    expect(grid).not_to_contain_text("leased")

@@ -108,7 +108,8 @@ export function useResultRows(run: Run, filters: Filters) {
   const progress = run.progress ? run.progress.done + run.progress.failed + run.progress.cancelled : 0;
   const ended = ENDED.has(run.status);
 
-  // A live run: what is on screen is stale once the counts move.
+  // A live run: what is on screen is stale once the counts move, and once more when the run
+  // ends (an answer asked for while every cell was finishing may predate the last counts).
   useEffect(() => {
     const s = store.current;
     s.generation++;
@@ -116,7 +117,7 @@ export function useResultRows(run: Run, filters: Filters) {
     s.error = null; // a live run's pages may fail while cells are in flight: ask again
     if (!indexed && s.next === null) s.next = undefined, s.rows = [];
     bump();
-  }, [progress, indexed]);
+  }, [progress, indexed, ended]);
 
   const query = useCallback((cursor: string | null, limit: number, span: Record<string, number> = {}) =>
     api<Page<Result>>(`/runs/${run.id}/results`, {
