@@ -238,3 +238,24 @@ def test_the_editor_passes_axe_with_failures_dialogs_and_forms_open(
     expect(page.get_by_role("dialog", name="Delete “capital”?")).to_be_visible()
     audit.check("delete dialog")
     audit.assert_clean()
+
+
+def test_the_preview_keeps_its_test_set_and_case_when_a_new_prompt_is_created(
+    assay_up: AssayUp, page: Page
+) -> None:
+    base = assay_up.url
+    call(base, "/test-sets", {"name": "Capitals", "cases": CASES})
+    call(base, "/test-sets", {"name": "Another", "cases": [{"vars": {"country": "Peru"}}]})
+    page.goto(f"{base}/prompts/new")
+    page.get_by_label("Name", exact=True).fill("capital")
+    template_box(page).fill("Capital of {{ country }}?")
+    page.get_by_label("Test set").select_option(label="Capitals")
+    page.get_by_label("Case").select_option(label="2. capital fr")
+    preview = page.get_by_role("figure", name="Rendered preview")
+    expect(preview).to_have_text("Capital of France?")
+    page.get_by_role("button", name="Create prompt").click()
+    expect(page).to_have_url(re.compile(r"/prompts/[0-9a-f-]{36}$"))
+    expect(page.get_by_label("Test set")).to_have_value(re.compile(".+"))
+    expect(page.get_by_label("Test set").locator("option:checked")).to_have_text("Capitals")
+    expect(page.get_by_label("Case").locator("option:checked")).to_have_text("2. capital fr")
+    expect(preview).to_have_text("Capital of France?")

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { Case, CasePage, Message, Page, PromptBody, TestSet } from "../api/types";
@@ -21,11 +21,36 @@ const OTHER_ERRORS_SHOWN = 5;
  * The template rendered by the server exactly as a run renders it (sandboxed Jinja), with one
  * case of a test set, and every case of that test set tried: which would fail, and why.
  */
+const REMEMBERED = "assay.preview";
+
+function remembered(): { setId: string; caseIndex: number } {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(REMEMBERED) ?? "{}") as { setId?: unknown; caseIndex?: unknown };
+    return {
+      setId: typeof saved.setId === "string" ? saved.setId : "",
+      caseIndex: Number.isInteger(saved.caseIndex) && (saved.caseIndex as number) >= 0 ? (saved.caseIndex as number) : 0,
+    };
+  } catch {
+    return { setId: "", caseIndex: 0 };
+  }
+}
+
 export function PreviewPanel({ body, label }: { body: PromptBody; label: string }) {
-  const [setId, setSetId] = useState("");
-  const [caseIndex, setCaseIndex] = useState(0);
+  // The test set and case chosen last in this tab: kept when a new prompt is created (the page
+  // starts again under the prompt's address) and for the next prompt opened.
+  const [setId, setSetId] = useState(() => remembered().setId);
+  const [caseIndex, setCaseIndex] = useState(() => remembered().caseIndex);
+  useEffect(() => {
+    try {
+      sessionStorage.setItem(REMEMBERED, JSON.stringify({ setId, caseIndex }));
+    } catch {
+      // storage refused (a private window's quota): the choice lasts as long as the page
+    }
+  }, [setId, caseIndex]);
   const sets = useQuery({ queryKey: ["test-sets"], queryFn: () => api<Page<TestSet>>("/test-sets", { query: { limit: 200 } }) });
-  const chosen = setId || sets.data?.items[0]?.id || "";
+  // A remembered set that is gone (deleted) is no choice: the first set is shown instead.
+  const known = sets.data?.items.some((s) => s.id === setId) ? setId : "";
+  const chosen = known || sets.data?.items[0]?.id || "";
   const cases = useQuery({
     queryKey: ["test-set", chosen, "cases", "preview"],
     queryFn: () => api<CasePage>(`/test-sets/${chosen}/cases`, { query: { limit: 200 } }),
