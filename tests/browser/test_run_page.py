@@ -112,6 +112,19 @@ def test_an_errored_cell_shows_the_error_and_its_assertions_as_not_evaluated(
     ).to_contain_text(re.compile(r"contains\s*answer 1\s*pass"))
 
 
+def put_cells_in_flight(conn: psycopg.Connection[Any], run: str) -> None:
+    """Every cell of `run` leased, its results set aside (in a temp table) for answer_cells."""
+    conn.execute("create temp table answers as select * from results where run_id = %s", (run,))
+    conn.execute("delete from results where run_id = %s", (run,))
+    conn.execute("update cells set state = 'leased' where run_id = %s", (run,))
+
+
+def answer_cells(conn: psycopg.Connection[Any], run: str) -> None:
+    """The results set aside by put_cells_in_flight stored, and every cell done."""
+    conn.execute("insert into results select * from answers")
+    conn.execute("update cells set state = 'done' where run_id = %s", (run,))
+
+
 @pytest.mark.parametrize("model", ["", "openrouter:anthropic/claude-3.5-haiku"])
 def test_results_asked_for_while_the_run_was_live_are_asked_for_again_once_it_ends(
     page: Page, assay_up: AssayUp, database_url: str, model: str
@@ -132,9 +145,7 @@ def test_results_asked_for_while_the_run_was_live_are_asked_for_again_once_it_en
             route.continue_()
 
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("create temp table answers as select * from results where run_id = %s", (run,))
-        conn.execute("delete from results where run_id = %s", (run,))
-        conn.execute("update cells set state = 'leased' where run_id = %s", (run,))
+        put_cells_in_flight(conn, run)
         page.route(re.compile(rf"/v1/runs/{run}/results"), results)
         page.goto(f"{assay_up.url}/runs/{run}")
         expect(page.locator(".title-row .badge")).to_have_text("running")
@@ -147,8 +158,7 @@ def test_results_asked_for_while_the_run_was_live_are_asked_for_again_once_it_en
         assert held, "the grid never asked for results"
         assert not model or "provider=" in held[-1][0].request.url, "no filtered request held"
 
-        conn.execute("insert into results select * from answers")
-        conn.execute("update cells set state = 'done' where run_id = %s", (run,))
+        answer_cells(conn, run)
         conn.execute(
             "update runs set status = 'completed', finished_at = now() where id = %s", (run,)
         )
@@ -403,9 +413,7 @@ def test_an_answer_older_than_the_last_counts_is_asked_for_again_when_the_run_en
             route.continue_()
 
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("create temp table answers as select * from results where run_id = %s", (run,))
-        conn.execute("delete from results where run_id = %s", (run,))
-        conn.execute("update cells set state = 'leased' where run_id = %s", (run,))
+        put_cells_in_flight(conn, run)
         page.route(re.compile(rf"/v1/runs/{run}/results"), results)
         page.goto(f"{assay_up.url}/runs/{run}")
         expect(page.locator(".title-row .badge")).to_have_text("running")
@@ -413,8 +421,7 @@ def test_an_answer_older_than_the_last_counts_is_asked_for_again_when_the_run_en
 
         # Every cell done, the run still running: the page is opened again and its first
         # results answer is the one from before.
-        conn.execute("insert into results select * from answers")
-        conn.execute("update cells set state = 'done' where run_id = %s", (run,))
+        answer_cells(conn, run)
         serve_stale[0] = True
         page.reload()
         expect(page.get_by_test_id("progress-done")).to_have_text("6 / 6")

